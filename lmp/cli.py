@@ -1,0 +1,134 @@
+"""The ``lmp`` command: the only module that talks to people (messages and exit codes).
+
+    lmp synth     regenerate the bundled synthetic dataset (or a new one)
+    lmp validate  check a data file against the data contract
+    lmp did       estimate one DiD design and print it (or JSON)
+    lmp render    render proeftuin reports and the synthesis into outputs/
+
+Errors that lmp raises on purpose become one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from lmp import did, render, synth
+from lmp.contract import load_data
+from lmp.errors import LmpError, ParameterError
+from lmp.reference import load_reference
+
+
+def _synth(args: argparse.Namespace) -> int:
+    cfg = synth.SynthConfig(
+        seed=args.seed,
+        comparison_municipalities=args.comparison_municipalities,
+        outcomes=args.outcomes,
+    )
+    data, truth = synth.generate(cfg)
+    path = synth.write_dataset(data, truth, args.out)
+    print(
+        f"wrote {len(data):,} rows to {path} and its ground truth to {path.name.split('.')[0]}.truth.json"
+    )
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    data = load_data(args.path)
+    frame = data.frame
+    print(
+        f"{args.path}: OK - {len(frame):,} rows, {frame['gemeente_code'].nunique()} municipalities, "
+        f"years {frame['year'].min()}-{frame['year'].max()}, {frame['outcome'].nunique()} outcomes"
+        + (" (synthetic)" if data.synthetic else "")
+    )
+    return 0
+
+
+def _did(args: argparse.Namespace) -> int:
+    data = load_data(args.data)
+    result = did.estimate(data, args.proeftuin, args.outcome, args.design, alpha=args.alpha)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(result.summary())
+    return 0
+
+
+def _render(args: argparse.Namespace) -> int:
+    ref = load_reference()
+    known = list(ref.proeftuinen["slug"])
+    if args.all == bool(args.reports):
+        raise ParameterError("name reports to render, or give --all (not both)")
+    names = [*known, render.SYNTHESIS] if args.all else args.reports
+    unknown = [n for n in names if n not in known and n != render.SYNTHESIS]
+    if unknown:
+        raise ParameterError(
+            f"unknown report(s) {', '.join(unknown)}; choose from {', '.join([*known, render.SYNTHESIS])}"
+        )
+    load_data(args.data)  # refuse bad data before any kernel starts
+    for name in names:
+        job = (
+            render.synthesis_job(args.data, args.outputs)
+            if name == render.SYNTHESIS
+            else render.proeftuin_job(name, args.data, args.outputs, ref)
+        )
+        print(f"rendering {name} ...", flush=True)
+        out = render.run_job(job)
+        print(f"  -> {out.relative_to(render.REPO_ROOT)}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lmp", description=__doc__.split("\n\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("synth", help="generate synthetic data with injected effects")
+    p.add_argument("--seed", type=int, default=synth.DEFAULT_SEED)
+    p.add_argument("--out", type=Path, default=synth.DEFAULT_PATH, help="a .parquet or .csv path")
+    p.add_argument(
+        "--comparison-municipalities", type=int, default=None, help="sample the comparison pool"
+    )
+    p.add_argument("--outcomes", nargs="+", default=None, help="outcome codes (default: all)")
+    p.set_defaults(func=_synth)
+
+    p = sub.add_parser("validate", help="check a data file against the data contract")
+    p.add_argument("path", type=Path)
+    p.set_defaults(func=_validate)
+
+    p = sub.add_parser("did", help="estimate one difference-in-differences design")
+    p.add_argument("--data", type=Path, default=Path(render.DEFAULT_DATA))
+    p.add_argument("--proeftuin", required=True, help="proeftuin slug, e.g. mijnzorg")
+    p.add_argument("--outcome", required=True, help="outcome code, e.g. cost_total")
+    p.add_argument("--design", choices=did.DESIGNS, default="target")
+    p.add_argument("--alpha", type=float, default=0.05)
+    p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.set_defaults(func=_did)
+
+    p = sub.add_parser("render", help="render reports into outputs/")
+    p.add_argument("reports", nargs="*", help="proeftuin slugs and/or 'cross_proeftuin'")
+    p.add_argument(
+        "--all", action="store_true", help="all nine proeftuin reports, then the synthesis"
+    )
+    p.add_argument(
+        "--data", default=render.DEFAULT_DATA, help="contract data, relative to the repo"
+    )
+    p.add_argument(
+        "--outputs", default=render.DEFAULT_OUTPUTS, help="output root, relative to the repo"
+    )
+    p.set_defaults(func=_render)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except LmpError as exc:
+        print(f"lmp: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
