@@ -209,43 +209,32 @@ def _check_codes(frame: pd.DataFrame, reader: _Reader, ref: Reference) -> None:
 
 
 def _check_values(frame: pd.DataFrame, reader: _Reader, ref: Reference) -> None:
-    """Impossible values: negative counts, sums that no set of persons could produce."""
+    """Impossible values: negative counts, sums that no set of persons could produce.
+
+    Bounds come from the outcome catalogue (``min_value``/``max_value`` per person). The last check
+    is Cauchy-Schwarz: for any persons, ``n * sum(y**2) >= sum(y)**2``.
+    """
     n = frame["n_persons"].to_numpy(dtype=float)
     s = frame["value_sum"].to_numpy()
     ss = frame["value_sumsq"].to_numpy()
-    scale = np.maximum(np.abs(ss) * np.maximum(n, 1), s * s)
-    tol = _RTOL * scale + 1e-9
+    sum_tol = _RTOL * np.maximum(np.abs(s), n) + 1e-9
+    square_tol = _RTOL * np.maximum(np.abs(ss) * np.maximum(n, 1), s * s) + 1e-9
     outcomes = ref.outcomes.set_index("code")
     lower = frame["outcome"].map(outcomes["min_value"]).to_numpy(dtype=float)
     upper = frame["outcome"].map(outcomes["max_value"]).to_numpy(dtype=float)
     binary = (frame["outcome"].map(outcomes["kind"]) == "binary").to_numpy()
+    with np.errstate(invalid="ignore"):
+        below = np.isfinite(lower) & (s < n * lower - sum_tol)
+        above = np.isfinite(upper) & (s > n * upper + sum_tol)
     checks = [
         ("n_persons", n < 0, "negative count {n:g}"),
         ("value_sum", ~np.isfinite(s), "value {s} is not finite"),
         ("value_sumsq", ~np.isfinite(ss), "value {ss} is not finite"),
         ("value_sumsq", ss < 0, "negative sum of squares {ss}"),
         ("value_sum", (n == 0) & (s != 0), "non-zero sum {s} in a cell with 0 persons"),
-        (
-            "value_sumsq",
-            (n == 0) & (ss != 0),
-            "non-zero sum of squares {ss} in a cell with 0 persons",
-        ),
-        (
-            "value_sumsq",
-            n * ss < s * s - tol,
-            "sum of squares {ss} is too small for sum {s} over {n:g} persons "
-            "(n_persons * value_sumsq must be >= value_sum**2)",
-        ),
-        (
-            "value_sum",
-            np.isfinite(lower) & (s < n * lower - tol),
-            "sum {s} below the outcome's minimum of {lo:g} per person",
-        ),
-        (
-            "value_sum",
-            np.isfinite(upper) & (s > n * upper + tol),
-            "sum {s} above the outcome's maximum of {hi:g} per person",
-        ),
+        ("value_sumsq", (n == 0) & (ss != 0), "non-zero sum of squares {ss} in a 0-person cell"),
+        ("value_sum", below, "sum {s} below the outcome's minimum of {lo:g} per person"),
+        ("value_sum", above, "sum {s} above the outcome's maximum of {hi:g} per person"),
         (
             "value_sum",
             binary & (np.abs(s - np.round(s)) > 1e-6),
@@ -255,6 +244,12 @@ def _check_values(frame: pd.DataFrame, reader: _Reader, ref: Reference) -> None:
             "value_sumsq",
             binary & (np.abs(ss - s) > 1e-6),
             "for a 0/1 outcome value_sumsq must equal value_sum ({s}), found {ss}",
+        ),
+        (
+            "value_sumsq",
+            n * ss < s * s - square_tol,
+            "sum of squares {ss} is too small for sum {s} over {n:g} persons "
+            "(n_persons * value_sumsq must be >= value_sum**2)",
         ),
     ]
     for column, bad, template in checks:

@@ -33,6 +33,7 @@ DEFAULT_OUTPUTS = "outputs"
 SYNTHESIS = "cross_proeftuin"
 KERNEL = "python3"
 STAGING = ".staging"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 _VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime", "collapsed", "scrolled")
 
 
@@ -71,8 +72,13 @@ def proeftuin_job(
     )
 
 
-def synthesis_job(data_path: str = DEFAULT_DATA, outputs_root: str = DEFAULT_OUTPUTS) -> Job:
+def synthesis_job(
+    data_path: str = DEFAULT_DATA,
+    outputs_root: str = DEFAULT_OUTPUTS,
+    proeftuinen: list[str] | None = None,
+) -> Job:
     """The cross-proeftuin report; it reads the proeftuin reports' result tables."""
+    extra = {} if proeftuinen is None else {"proeftuinen": list(proeftuinen)}
     return Job(
         name=SYNTHESIS,
         notebook="cross_proeftuin.ipynb",
@@ -81,6 +87,7 @@ def synthesis_job(data_path: str = DEFAULT_DATA, outputs_root: str = DEFAULT_OUT
             "outputs_root": outputs_root,
             "data_path": data_path,
             "output_dir": f"{outputs_root}/{SYNTHESIS}",
+            **extra,
         },
     )
 
@@ -125,9 +132,11 @@ def _errors(nb: nbformat.NotebookNode) -> list[str]:
 
 
 def to_html(nb: nbformat.NotebookNode, title: str) -> str:
-    """Self-contained HTML of an executed notebook, code hidden (the .ipynb keeps the code)."""
+    """Self-contained HTML of an executed notebook: images embedded, no CDN scripts, code hidden
+    (the .ipynb keeps the code)."""
     exporter = HTMLExporter(
-        template_name="lab",
+        extra_template_basedirs=[str(TEMPLATES)],
+        template_name="lmp_report",
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,

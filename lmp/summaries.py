@@ -178,7 +178,7 @@ def with_truth(results: pd.DataFrame, data: Dataset) -> pd.DataFrame:
 
 def write_table(
     frame: pd.DataFrame, path: str | Path, count_columns: list[str] | None = None
-) -> Path:
+) -> None:
     """Write a published table as CSV with a fixed float format, after the disclosure check."""
     path = Path(path)
     counts = (
@@ -189,14 +189,20 @@ def write_table(
     assert_publishable(frame, counts, path.name)
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
-    return path
 
 
-def collect_results(outputs_root: str | Path, ref: Reference | None = None) -> pd.DataFrame:
-    """Stack the ``tables/results.csv`` of every proeftuin report, in reference order."""
+def collect_results(
+    outputs_root: str | Path, proeftuinen: list[str] | None = None, ref: Reference | None = None
+) -> pd.DataFrame:
+    """Stack the ``tables/results.csv`` of the proeftuin reports (default: all), in reference order."""
     ref = ref or load_reference()
     parts = []
-    for _, row in ref.proeftuinen.iterrows():
+    wanted = (
+        ref.proeftuinen
+        if proeftuinen is None
+        else ref.proeftuinen[ref.proeftuinen["slug"].isin(proeftuinen)]
+    )
+    for _, row in wanted.iterrows():
         path = Path(outputs_root) / row["slug"] / "tables" / "results.csv"
         if not path.exists():
             raise LmpError(f"{path}: missing; render the proeftuin reports before the synthesis")

@@ -95,14 +95,18 @@ SEGMENT_GROWTH = {  # linear cost growth per year, as a fraction of the 2015 lev
 }
 BINARY_BASE = {  # probability in 2015 by segment: good_health, avoidable_admission, ed_visit
     "healthy": (0.90, 0.002, 0.06),
-    "maternal_child": (0.88, 0.003, 0.10),
+    "maternal_child": (0.88, 0.006, 0.10),
     "chronic": (0.68, 0.015, 0.12),
     "mental_health": (0.50, 0.010, 0.15),
     "multimorbid": (0.45, 0.040, 0.20),
     "frail_elderly": (0.35, 0.080, 0.30),
 }
 BINARY_OUTCOMES = ["good_health", "avoidable_admission", "ed_visit"]
-BINARY_TREND = (-0.001, 0.0005, 0.001)  # absolute change in probability per year
+BINARY_TREND = (
+    -0.002,
+    0.02,
+    0.01,
+)  # yearly change relative to 2015 (good health: of its complement)
 # Effect on a targeted person at full strength (euro per person-year, or probability points).
 EFFECT_TEMPLATE = {
     "cost_gp": 40.0,
@@ -111,7 +115,7 @@ EFFECT_TEMPLATE = {
     "cost_nursing": 30.0,
     "cost_mental": 0.0,
     "good_health": 0.02,
-    "avoidable_admission": -0.004,
+    "avoidable_admission": -0.003,
     "ed_visit": -0.010,
 }
 # Strength of the effect per proeftuin, in the order of data/reference/proeftuinen.csv. One
@@ -260,10 +264,20 @@ def _binary_rows(cfg, grid, effects, rng, wanted) -> list[pd.DataFrame]:
     rows = []
     for k, code in enumerate(BINARY_OUTCOMES):
         base = grid["segment"].map(lambda s, k=k: BINARY_BASE[s][k]).to_numpy()
-        # Worse health goes with higher cost levels; admissions and ED visits rise with them.
-        sign = -1.0 if code == "good_health" else 1.0
-        p = base * (1.0 + sign * relative) + BINARY_TREND[k] * years
-        p = np.clip(p + _effect_column(grid, effects, code, cfg.spillover), 0.0, 1.0)
+        # Higher cost levels go with more admissions and ED visits and with more people in less
+        # than good health; good health is modelled through its complement so it stays below 1.
+        if code == "good_health":
+            p = 1.0 - (1.0 - base) * (1.0 + relative - BINARY_TREND[k] * years)
+        else:
+            p = base * (1.0 + relative + BINARY_TREND[k] * years)
+        effect = _effect_column(grid, effects, code, cfg.spillover)
+        clipped = (effect != 0) & ((p + effect < 0) | (p + effect > 1))
+        if clipped.any():
+            # A clipped probability would make the recorded effect untrue: refuse, do not hide it.
+            raise ValueError(
+                f"{code}: injected effect pushes {clipped.sum()} probabilities out of [0, 1]"
+            )
+        p = np.clip(p + effect, 0.0, 1.0)
         n = rng.binomial(n_all, cfg.survey_fraction) if code == "good_health" else n_all
         hits = rng.binomial(n, p).astype(float)
         if code in wanted:

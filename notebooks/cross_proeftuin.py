@@ -21,21 +21,27 @@
 
 # %% tags=["parameters"]
 outputs_root = "outputs"
+proeftuinen = None  # None: all nine; or a list of slugs
 data_path = "data/synthetic/lmp_synthetic.parquet"
 headline_outcome = "cost_total"
 output_dir = "outputs/cross_proeftuin"
 
 # %%
+import os
+from pathlib import Path
+
 from IPython.display import Image, Markdown, display
 
 from lmp import plots, summaries
 from lmp.contract import load_data
 from lmp.reference import load_reference
 
+if Path.cwd().name == "notebooks":  # opened in Jupyter: paths are relative to the project root
+    os.chdir("..")
 ref = load_reference()
 data = load_data(data_path)
 display(Markdown(summaries.banner(data)))
-results = summaries.collect_results(outputs_root, ref)
+results = summaries.collect_results(outputs_root, proeftuinen, ref)
 summaries.write_table(results, f"{output_dir}/tables/all_results.csv")
 
 # %% [markdown]

@@ -41,12 +41,17 @@ headline_outcome = "cost_total"
 output_dir = "outputs/mijnzorg"
 
 # %%
+import os
+from pathlib import Path
+
 from IPython.display import Image, Markdown, display
 
 from lmp import did, plots, summaries
 from lmp.contract import load_data
 from lmp.reference import load_reference
 
+if Path.cwd().name == "notebooks":  # opened in Jupyter: paths are relative to the project root
+    os.chdir("..")
 ref = load_reference()
 data = load_data(data_path)
 info = ref.proeftuin(proeftuin)

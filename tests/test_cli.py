@@ -1,0 +1,79 @@
+"""The command line: JSON that tools can read, one clear line for every refusal."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from lmp import cli, did
+from lmp.contract import COLUMNS
+from tests.conftest import PROEFTUIN
+
+KEYS = {"estimate", "se", "ci_low", "ci_high", "p_value", "n_persons", "n_clusters"}
+
+
+@pytest.fixture()
+def data_file(tmp_path, cells):
+    path = tmp_path / "cells.csv"
+    cells.to_csv(path, index=False)
+    return path
+
+
+def _did_args(data_file, design: str) -> list[str]:
+    return [
+        *("did", "--data", str(data_file), "--proeftuin", PROEFTUIN),
+        *("--outcome", "cost_total", "--design", design, "--json"),
+    ]
+
+
+def test_did_json_has_the_specified_fields_and_matches_the_api(data_file, cells, capsys):
+    assert cli.main(_did_args(data_file, "triple")) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert KEYS <= set(printed)
+    expected = did.estimate(cells, PROEFTUIN, "cost_total", "triple")
+    for key in KEYS:
+        assert printed[key] == pytest.approx(getattr(expected, key), rel=1e-12)
+
+
+def test_did_runs_as_a_command_in_a_fresh_process(data_file):
+    done = subprocess.run(
+        [sys.executable, "-m", "lmp.cli", *_did_args(data_file, "population")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert KEYS <= set(json.loads(done.stdout))
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--proeftuin", "atlantis"], "unknown proeftuin 'atlantis'"),
+        (["--outcome", "happiness"], "unknown outcome 'happiness'"),
+    ],
+)
+def test_bad_arguments_give_one_line_and_exit_2(data_file, capsys, args, words):
+    base = {"--proeftuin": PROEFTUIN, "--outcome": "cost_total"}
+    base.update(dict(zip(args[::2], args[1::2], strict=True)))
+    argv = ["did", "--data", str(data_file)] + [x for kv in base.items() for x in kv]
+    assert cli.main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("lmp: error:") and words in err and err.count("\n") == 1
+
+
+def test_bad_data_file_is_named_with_column_and_row(tmp_path, capsys):
+    path = tmp_path / "broken.csv"
+    path.write_text(",".join(COLUMNS) + "\nGM0160,2013,healthy,cost_total,-1,0,0\n")
+    assert cli.main(["validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and "column 'n_persons'" in err and "row 1" in err
+    assert "Traceback" not in err
+
+
+def test_render_refuses_unknown_reports_before_any_kernel_starts(capsys):
+    assert cli.main(["render", "atlantis"]) == 2
+    assert "unknown report(s) atlantis" in capsys.readouterr().err

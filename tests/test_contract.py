@@ -1,0 +1,142 @@
+"""The data contract: good files in both conventions are read, bad ones refused with one clear line."""
+
+from __future__ import annotations
+
+import gzip
+
+import pandas as pd
+import pytest
+
+from lmp.contract import COLUMNS, load_data, validate
+from lmp.errors import ContractError
+
+GOOD = [
+    ("GM0160", 2013, "healthy", "cost_total", 120, 108000.5, 2.5e8),
+    ("GM0160", 2013, "healthy", "good_health", 40, 33, 33),
+    ("GM0175", 2013, "frail_elderly", "cost_total", 15, 180000.25, 6.0e9),
+    ("GM0363", 2014, "chronic", "ed_visit", 0, 0, 0),
+]
+
+
+def _frame(rows=GOOD) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _csv(tmp_path, text: str, name="data.csv", encoding="utf-8"):
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_csv_and_parquet_round_trip(tmp_path):
+    frame = _frame()
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    frame.to_parquet(tmp_path / "d.parquet", index=False)
+    from_csv = load_data(tmp_path / "d.csv").frame
+    from_parquet = load_data(tmp_path / "d.parquet").frame
+    pd.testing.assert_frame_equal(from_csv, from_parquet)
+    assert len(from_csv) == len(frame)
+    assert from_csv["value_sum"].sum() == pytest.approx(frame["value_sum"].sum())
+
+
+def test_dutch_conventions_semicolons_decimal_commas_bom_and_upper_case(tmp_path):
+    text = (
+        "GEMEENTE_CODE;YEAR;SEGMENT;OUTCOME;N_PERSONS;VALUE_SUM;VALUE_SUMSQ\n"
+        "GM0160;2013;healthy;cost_total;120;108000,5;250.000.000,0\n"
+        "gm0175;2013;frail_elderly;cost_total;15;180.000,25;6000000000\n"
+    )
+    path = _csv(tmp_path, text, encoding="utf-8-sig")
+    assert path.read_bytes().startswith(b"\xef\xbb\xbf")
+    frame = load_data(path).frame
+    assert list(frame["value_sum"]) == [108000.5, 180000.25]
+    assert list(frame["value_sumsq"]) == [2.5e8, 6.0e9]
+    assert list(frame["gemeente_code"]) == ["GM0160", "GM0175"]
+
+
+def test_gzipped_csv_is_read(tmp_path):
+    path = tmp_path / "d.csv.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        _frame().to_csv(handle, index=False)
+    assert len(load_data(path).frame) == len(GOOD)
+
+
+def _error(tmp_path, rows=None, text=None) -> ContractError:
+    path = _csv(tmp_path, text) if text is not None else tmp_path / "bad.csv"
+    if text is None:
+        _frame(rows).to_csv(path, index=False)
+    with pytest.raises(ContractError) as info:
+        load_data(path)
+    return info.value
+
+
+def _with(index: int, **changes):
+    rows = [list(r) for r in GOOD]
+    for column, value in changes.items():
+        rows[index][COLUMNS.index(column)] = value
+    return [tuple(r) for r in rows]
+
+
+@pytest.mark.parametrize(
+    ("rows", "column", "row", "words"),
+    [
+        (_with(2, n_persons=-3), "n_persons", 3, "negative count"),
+        (_with(1, gemeente_code="GM9999"), "gemeente_code", 2, "unknown code 'GM9999'"),
+        (_with(1, segment="elderly"), "segment", 2, "unknown code 'elderly'"),
+        (_with(0, outcome="happiness"), "outcome", 1, "unknown code 'happiness'"),
+        (_with(0, n_persons=12.5), "n_persons", 1, "not a whole number"),
+        (_with(0, year="twenty"), "year", 1, "'twenty' is not a number"),
+        (_with(0, value_sumsq=10.0), "value_sumsq", 1, "too small for sum"),
+        (_with(1, value_sum=41, value_sumsq=41), "value_sum", 2, "above the outcome's maximum"),
+        (_with(1, value_sumsq=30), "value_sumsq", 2, "must equal value_sum"),
+        (_with(0, value_sum=-5.0), "value_sum", 1, "below the outcome's minimum"),
+        (_with(3, value_sum=2, value_sumsq=2), "value_sum", 4, "0 persons"),
+        (_with(0, year=1850), "year", 1, "outside"),
+        ([*GOOD, GOOD[1]], "gemeente_code", 5, "duplicate key"),
+    ],
+)
+def test_bad_values_are_refused_naming_file_column_and_row(tmp_path, rows, column, row, words):
+    error = _error(tmp_path, rows=rows)
+    assert error.column == column
+    assert error.row == row
+    assert error.line == row + 1
+    message = str(error)
+    assert message.startswith(str(tmp_path / "bad.csv"))
+    assert f"column '{column}'" in message and f"row {row} (line {row + 1})" in message
+    assert words in message
+
+
+def test_missing_and_unexpected_columns_are_listed(tmp_path):
+    text = "gemeente_code,year,segment,outcome,persons,value_sum,value_sumsq\nGM0160,2013,healthy,cost_total,1,1,1\n"
+    message = str(_error(tmp_path, text=text))
+    assert "missing column(s) n_persons" in message
+    assert "unexpected column(s) persons" in message
+
+
+def test_empty_values_and_mixed_decimal_marks_are_refused(tmp_path):
+    text = "gemeente_code;year;segment;outcome;n_persons;value_sum;value_sumsq\nGM0160;2013;healthy;cost_total;;1;1\n"
+    error = _error(tmp_path, text=text)
+    assert (error.column, error.row, error.reason) == ("n_persons", 1, "empty value")
+    text = (
+        "gemeente_code;year;segment;outcome;n_persons;value_sum;value_sumsq\n"
+        "GM0160;2013;healthy;cost_total;2;1,5;10\n"
+        "GM0175;2013;healthy;cost_total;2;1.5;10\n"
+    )
+    error = _error(tmp_path, text=text)
+    assert (error.column, error.row) == ("value_sum", 2)
+    assert "decimal point" in error.reason
+
+
+def test_unreadable_and_missing_files(tmp_path):
+    with pytest.raises(ContractError, match="file not found"):
+        load_data(tmp_path / "nope.csv")
+    path = tmp_path / "x.parquet"
+    path.write_text("not parquet")
+    with pytest.raises(ContractError, match="cannot be read as Parquet"):
+        load_data(path)
+
+
+def test_validate_keeps_every_row_and_sorts_by_key():
+    frame = _frame()[::-1]
+    checked = validate(frame, "in-memory.csv")
+    assert len(checked) == len(frame)
+    assert list(checked["gemeente_code"]) == sorted(checked["gemeente_code"])
