@@ -57,13 +57,16 @@ def _partial_out_absorbed(values: np.ndarray, groups: np.ndarray, weight: np.nda
 
 
 def _dummies(codes: list[np.ndarray]) -> np.ndarray:
-    """One column per level of each factor (rank-deficient on purpose; handled by lstsq)."""
+    """One column per level of each factor (rank-deficient on purpose; handled by lstsq).
+
+    Assumes at least one factor.
+    """
     blocks = []
     for code in codes:
         block = np.zeros((code.size, code.max() + 1))
         block[np.arange(code.size), code] = 1.0
         blocks.append(block)
-    return np.hstack(blocks) if blocks else np.zeros((codes[0].size if codes else 0, 0))
+    return np.hstack(blocks)
 
 
 def fit_weighted_fe(
