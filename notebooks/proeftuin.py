@@ -38,6 +38,7 @@ outcomes = [
     "ed_visit",
 ]
 headline_outcome = "cost_total"
+trend_outcomes = ["cost_total", "good_health", "avoidable_admission"]  # one per Triple Aim goal
 output_dir = "outputs/mijnzorg"
 
 # %%
@@ -84,15 +85,18 @@ display(mix.round(1))
 # %% [markdown]
 # ## 3. Triple Aim trends
 #
-# Yearly person-weighted means of the headline outcome, proeftuin against comparison, for the whole
-# population and for the target group. The dashed line marks the start. Parallel lines before the
+# Yearly person-weighted means of one outcome per Triple Aim goal (cost, health, quality of care),
+# proeftuin against comparison, for the whole population and for the target group. The dashed line marks the start. Parallel lines before the
 # start are what the difference-in-differences design relies on.
 
 # %%
-trend = summaries.trends(data, proeftuin, headline_outcome, ref)
-summaries.write_table(trend, f"{output_dir}/tables/trends_{headline_outcome}.csv")
-fig = plots.trend_figure(trend, headline["label_en"], headline["unit"], start_year, data.synthetic)
-display(Image(filename=str(plots.save(fig, output_dir, f"trends_{headline_outcome}"))))
+for code in trend_outcomes:
+    outcome = ref.outcome(code)
+    trend = summaries.trends(data, proeftuin, code, ref)
+    summaries.write_table(trend, f"{output_dir}/tables/trends_{code}.csv")
+    title = f"{outcome['label_en']} ({outcome['dimension']})"
+    fig = plots.trend_figure(trend, title, outcome["unit"], start_year, data.synthetic)
+    display(Image(filename=str(plots.save(fig, output_dir, f"trends_{code}"))))
 
 # %% [markdown]
 # ## 4. Difference-in-differences
