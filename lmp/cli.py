@@ -4,6 +4,7 @@
     lmp validate  check a data file against the data contract
     lmp did       estimate one DiD design and print it (or JSON)
     lmp render    render proeftuin reports and the synthesis into outputs/
+    lmp params    list a report notebook's parameters (name, type, default)
 
 Errors that lmp raises on purpose become one line on stderr and exit code 2.
 """
@@ -80,6 +81,12 @@ def _render(args: argparse.Namespace) -> int:
     return 0
 
 
+def _params(args: argparse.Namespace) -> int:
+    for parameter in render.parameter_schema(args.notebook):
+        print(f"{parameter.name:18} {parameter.kind:18} default {parameter.default!r}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lmp", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -118,6 +125,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--outputs", default=render.DEFAULT_OUTPUTS, help="output root, relative to the repo"
     )
     p.set_defaults(func=_render)
+
+    p = sub.add_parser("params", help="list a notebook's parameters: name, type, default")
+    p.add_argument("notebook", choices=["proeftuin.ipynb", "cross_proeftuin.ipynb"])
+    p.set_defaults(func=_params)
     return parser
 
 

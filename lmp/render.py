@@ -12,6 +12,7 @@ diff); :func:`sync_notebook` writes the paired ``.ipynb`` with stable cell ids.
 
 from __future__ import annotations
 
+import ast
 import copy
 import shutil
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ import papermill
 from nbconvert import HTMLExporter
 from papermill.translators import translate_parameters
 
-from lmp.errors import RenderError
+from lmp.errors import ParameterError, RenderError
 from lmp.reference import Reference, load_reference
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +91,64 @@ def synthesis_job(
             **extra,
         },
     )
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One entry of a notebook's ``parameters`` cell: its name, default and the type it takes."""
+
+    name: str
+    default: object
+    kind: str  # "str", "int", "float", "bool", "list[str]", or "list[str] | None"
+
+    def accepts(self, value: object) -> bool:
+        if self.kind == "list[str] | None" and value is None:
+            return True
+        if self.kind.startswith("list[str]"):
+            return isinstance(value, list) and all(isinstance(v, str) for v in value)
+        if self.kind == "float":
+            return isinstance(value, int | float) and not isinstance(value, bool)
+        expected = {"str": str, "int": int, "bool": bool}[self.kind]
+        return isinstance(value, expected) and (self.kind == "bool" or not isinstance(value, bool))
+
+
+def _kind(default: object) -> str:
+    if default is None:
+        return "list[str] | None"
+    if isinstance(default, list):
+        return "list[str]"
+    return type(default).__name__
+
+
+def parameter_schema(notebook: str) -> list[Parameter]:
+    """The parameters of ``notebooks/<notebook>``: plain ``name = literal`` lines of the cell
+    tagged ``parameters`` (a default of None takes None or a list of strings)."""
+    nb = nbformat.read(NOTEBOOK_DIR / notebook, as_version=4)
+    cells = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    if len(cells) != 1:
+        raise RenderError(f"{notebook}: expected one cell tagged 'parameters', found {len(cells)}")
+    schema = []
+    for node in ast.parse(cells[0].source).body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            default = ast.literal_eval(node.value)
+            schema.append(Parameter(node.targets[0].id, default, _kind(default)))
+    return schema
+
+
+def check_parameters(notebook: str, parameters: dict) -> None:
+    """Refuse unknown parameter names and values of the wrong type, before any kernel starts."""
+    schema = {p.name: p for p in parameter_schema(notebook)}
+    valid = ", ".join(f"{p.name} ({p.kind})" for p in schema.values())
+    unknown = sorted(set(parameters) - set(schema))
+    if unknown:
+        raise ParameterError(
+            f"{notebook}: unknown parameter(s) {', '.join(unknown)}; valid parameters: {valid}"
+        )
+    for name, value in parameters.items():
+        if not schema[name].accepts(value):
+            raise ParameterError(
+                f"{notebook}: parameter '{name}' takes {schema[name].kind}, got {value!r}"
+            )
 
 
 def sync_notebook(script: Path) -> Path:
@@ -160,9 +219,11 @@ def _swap_in(staging: Path, final: Path) -> None:
 def run_job(job: Job, root: Path = REPO_ROOT) -> Path:
     """Execute, normalise and publish one report; returns its output folder.
 
-    Raises :class:`RenderError` when the notebook fails; the failed notebook is then kept as
+    Raises :class:`ParameterError` for unknown or ill-typed parameters before a kernel starts, and
+    :class:`RenderError` when the notebook fails; the failed notebook is then kept as
     ``<outputs>/<name>.failed.ipynb`` and the earlier outputs are left untouched.
     """
+    check_parameters(job.notebook, job.parameters)
     final = root / job.output_dir
     staging = final.parent / STAGING / job.name
     if staging.exists():
