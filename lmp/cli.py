@@ -50,10 +50,23 @@ def _validate(args: argparse.Namespace) -> int:
 def _did(args: argparse.Namespace) -> int:
     data = load_data(args.data)
     result = did.estimate(data, args.proeftuin, args.outcome, args.design, alpha=args.alpha)
+    output = result.to_dict()
+    if args.inference in ("ri", "all"):
+        ri = did.randomization_inference(
+            data, args.proeftuin, args.outcome, args.design, reps=args.reps, seed=args.seed
+        )
+        output.update(
+            p_ri=ri.p_value, ri_placebos=len(ri.placebo_estimates), ri_enumerated=ri.enumerated
+        )
     if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
+        print(json.dumps(output, indent=2))
     else:
         print(result.summary())
+        if "p_ri" in output:
+            how = "all" if output["ri_enumerated"] else "random"
+            print(
+                f"  randomization inference: p = {output['p_ri']:.4f} ({output['ri_placebos']} {how} placebos)"
+            )
     return 0
 
 
@@ -111,6 +124,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--design", choices=did.DESIGNS, default="target")
     p.add_argument("--alpha", type=float, default=0.05)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
+    p.add_argument(
+        "--inference",
+        choices=["cr1", "ri", "all"],
+        default="cr1",
+        help="cr1: cluster-robust only; ri/all: add a placebo-in-space p-value",
+    )
+    p.add_argument(
+        "--reps", type=int, default=999, help="placebo assignments (enumerated if fewer)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed for drawn placebo assignments")
     p.set_defaults(func=_did)
 
     p = sub.add_parser("render", help="render reports into outputs/")

@@ -77,3 +77,12 @@ def test_bad_data_file_is_named_with_column_and_row(tmp_path, capsys):
 def test_render_refuses_unknown_reports_before_any_kernel_starts(capsys):
     assert cli.main(["render", "atlantis"]) == 2
     assert "unknown report(s) atlantis" in capsys.readouterr().err
+
+
+def test_did_json_adds_randomization_inference_on_request(data_file, cells, capsys):
+    argv = [*_did_args(data_file, "target"), "--inference", "ri", "--reps", "999"]
+    assert cli.main(argv) == 0
+    printed = json.loads(capsys.readouterr().out)
+    expected = did.randomization_inference(cells, PROEFTUIN, "cost_total", "target", reps=999)
+    assert printed["p_ri"] == expected.p_value
+    assert printed["ri_placebos"] == 36 and printed["ri_enumerated"] is True
