@@ -133,6 +133,14 @@ def _fit(cells: pd.DataFrame, design: str, regressors: np.ndarray) -> WeightedFi
     )
 
 
+def _treatment(cells: pd.DataFrame, design: str, treated: np.ndarray) -> np.ndarray:
+    """The DiD regressor as one column: treated x post (x target group in the triple design)."""
+    d = treated * cells["post"].to_numpy(float)
+    if design == "triple":
+        d = d * cells["group"].to_numpy(float)
+    return d[:, None]
+
+
 @dataclass(frozen=True)
 class DidResult:
     """One DiD estimate with CR1 inference, in the spirit of statsmodels/pyfixest results."""
@@ -187,8 +195,7 @@ def estimate(
 ) -> DidResult:
     """Estimate one DiD design for one proeftuin and outcome (see the module docstring)."""
     cells = study_cells(data, proeftuin, outcome, design, ref)
-    regressor = (cells["D"] * (cells["group"] if design == "triple" else 1)).to_numpy(dtype=float)
-    fit = _fit(cells, design, regressor[:, None])
+    fit = _fit(cells, design, _treatment(cells, design, cells["treated"].to_numpy(float)))
     se = float(np.sqrt(cr1_vcov(fit)[0, 0]))
     test = t_test(float(fit.coef[0]), se, fit.n_clusters - 1, alpha)
     return DidResult(
@@ -364,7 +371,9 @@ def randomization_inference(
     when there are at most ``reps`` of them, otherwise ``reps`` are drawn with ``seed``.
     """
     cells = study_cells(data, proeftuin, outcome, design, ref)
-    actual = estimate(data, proeftuin, outcome, design, ref=ref).estimate
+    actual = float(
+        _fit(cells, design, _treatment(cells, design, cells["treated"].to_numpy(float))).coef[0]
+    )
     treated = sorted(cells.loc[cells["treated"] == 1, "gemeente_code"].unique())
     placebo_cells = cells[cells["treated"] == 0].reset_index(drop=True)
     pool = sorted(placebo_cells["gemeente_code"].unique())
@@ -372,10 +381,9 @@ def randomization_inference(
     placebos = []
     for chosen in sets:
         fake = placebo_cells["gemeente_code"].isin(chosen).to_numpy(float)
-        d = fake * placebo_cells["post"].to_numpy(float)
-        if design == "triple":
-            d = d * placebo_cells["group"].to_numpy(float)
-        placebos.append(float(_fit(placebo_cells, design, d[:, None]).coef[0]))
+        placebos.append(
+            float(_fit(placebo_cells, design, _treatment(placebo_cells, design, fake)).coef[0])
+        )
     placebos = np.array(placebos)
     extreme = np.sum(np.abs(placebos) >= abs(actual) * (1 - 1e-12))
     p_value = float((1 + extreme) / (1 + len(placebos)))

@@ -181,15 +181,6 @@ def normalise(nb: nbformat.NotebookNode, parameters: dict) -> nbformat.NotebookN
     return nb
 
 
-def _errors(nb: nbformat.NotebookNode) -> list[str]:
-    found = []
-    for cell in nb.cells:
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                found.append(f"{output.get('ename')}: {output.get('evalue')}")
-    return found
-
-
 def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     """Self-contained HTML of an executed notebook: images embedded, no CDN scripts, code hidden
     (the .ipynb keeps the code)."""

@@ -102,11 +102,8 @@ BINARY_BASE = {  # probability in 2015 by segment: good_health, avoidable_admiss
     "frail_elderly": (0.35, 0.080, 0.30),
 }
 BINARY_OUTCOMES = ["good_health", "avoidable_admission", "ed_visit"]
-BINARY_TREND = (
-    -0.002,
-    0.02,
-    0.01,
-)  # yearly change relative to 2015 (good health: of its complement)
+# Yearly change relative to 2015 (for good health: of its complement, the share in less good health).
+BINARY_TREND = (-0.002, 0.02, 0.01)
 # Effect on a targeted person at full strength (euro per person-year, or probability points).
 EFFECT_TEMPLATE = {
     "cost_gp": 40.0,
