@@ -247,6 +247,7 @@ class EventStudyResult:
     pretrend_p: float
     n_persons: int
     n_clusters: int
+    vcov: pd.DataFrame  # CR1 covariance of the estimated coefficients, indexed by rel_year
 
     def pretrend_text(self) -> str:
         """The joint pre-trend test in one line of Markdown."""
@@ -333,6 +334,7 @@ def event_study(
         pretrend_p=pretrend[2],
         n_persons=int(cells["n_persons"].sum()),
         n_clusters=fit.n_clusters,
+        vcov=pd.DataFrame(vcov, index=periods, columns=periods),
     )
 
 
