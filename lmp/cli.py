@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -49,25 +50,31 @@ def _validate(args: argparse.Namespace) -> int:
 
 def _did(args: argparse.Namespace) -> int:
     data = load_data(args.data)
-    result = did.estimate(data, args.proeftuin, args.outcome, args.design, alpha=args.alpha)
-    output = result.to_dict()
-    if args.inference in ("ri", "all"):
-        ri = did.randomization_inference(
-            data, args.proeftuin, args.outcome, args.design, reps=args.reps, seed=args.seed
-        )
-        output.update(
-            p_ri=ri.p_value, ri_placebos=len(ri.placebo_estimates), ri_enumerated=ri.enumerated
-        )
+    if args.reps is not None and args.reps < 1:
+        raise ParameterError("--reps must be at least 1")
+    result = did.estimate(
+        data,
+        args.proeftuin,
+        args.outcome,
+        args.design,
+        alpha=args.alpha,
+        inference=args.inference,
+        wcr_reps=args.reps or 9999,
+        weights=args.weights,
+        ri_reps=args.reps or 999,
+        ri_match=args.match,
+        seed=args.seed,
+    )
     if args.json:
-        print(json.dumps(output, indent=2))
+        print(json.dumps(_json_ready(result.to_dict()), indent=2))
     else:
         print(result.summary())
-        if "p_ri" in output:
-            how = "all" if output["ri_enumerated"] else "random"
-            print(
-                f"  randomization inference: p = {output['p_ri']:.4f} ({output['ri_placebos']} {how} placebos)"
-            )
     return 0
+
+
+def _json_ready(row: dict) -> dict:
+    """Infinite interval ends (no finite bound at this level) become null in JSON."""
+    return {k: None if isinstance(v, float) and math.isinf(v) else v for k, v in row.items()}
 
 
 def _render(args: argparse.Namespace) -> int:
@@ -126,14 +133,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.add_argument(
         "--inference",
-        choices=["cr1", "ri", "all"],
+        choices=did.INFERENCE,
         default="cr1",
-        help="cr1: cluster-robust only; ri/all: add a placebo-in-space p-value",
+        help="cr1: cluster-robust only; wcr: add the wild cluster restricted bootstrap; "
+        "ri: add randomization inference over placebo regions; all: both",
     )
     p.add_argument(
-        "--reps", type=int, default=999, help="placebo assignments (enumerated if fewer)"
+        "--reps",
+        type=int,
+        default=None,
+        help="bootstrap draws (default 9999) and placebo regions (default 999); "
+        "enumerated when there are fewer",
     )
-    p.add_argument("--seed", type=int, default=0, help="seed for drawn placebo assignments")
+    p.add_argument(
+        "--weights",
+        choices=["rademacher", "webb"],
+        default="webb",
+        help="wild bootstrap weights (webb: six-point, better with few clusters)",
+    )
+    p.add_argument(
+        "--match",
+        choices=did.RI_MATCHES,
+        default="municipalities",
+        help="placebo regions match the proeftuin's number of municipalities, or also its persons",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed for bootstrap draws and placebos")
     p.set_defaults(func=_did)
 
     p = sub.add_parser("render", help="render reports into outputs/")

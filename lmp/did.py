@@ -29,14 +29,22 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import numpy as np
 import pandas as pd
 
 from lmp.contract import Dataset
 from lmp.errors import DesignError, ParameterError
-from lmp.inference import WeightedFit, cr1_vcov, fit_weighted_fe, t_test, wald_test
+from lmp.inference import (
+    BOOTSTRAP_WEIGHTS,
+    WeightedFit,
+    WildBootstrap,
+    cr1_vcov,
+    fit_weighted_fe,
+    t_test,
+    wald_test,
+)
 from lmp.reference import Reference, load_reference
 
 DESIGNS = ("population", "target", "triple")
@@ -116,20 +124,55 @@ def _codes(values: pd.Series) -> np.ndarray:
 
 def _fit(cells: pd.DataFrame, design: str, regressors: np.ndarray) -> WeightedFit:
     """The fixed-effects structure of each design, around the given regressors."""
-    g, t = _codes(cells["gemeente_code"]), _codes(cells["year"])
     if design == "triple":
-        e = cells["group"].to_numpy()
-        gt = _codes(cells["gemeente_code"] + ":" + cells["year"].astype(str))
-        absorb, dummies = gt, [g * 2 + e, t * 2 + e]
-    else:
-        absorb, dummies = g, [t]
+        return _fit_triple(cells, regressors)
+    g, t = _codes(cells["gemeente_code"]), _codes(cells["year"])
     return fit_weighted_fe(
         y=cells["mean"].to_numpy(),
         x=regressors,
         weight=cells["n_persons"].to_numpy(dtype=float),
-        absorb=absorb,
-        dummies=dummies,
+        absorb=g,
+        dummies=[t],
         cluster=g,
+    )
+
+
+def _fit_triple(cells: pd.DataFrame, regressors: np.ndarray) -> WeightedFit:
+    """The triple design, fitted exactly as a two-way panel of target - non-target differences.
+
+    Absorbing the municipality-by-year effects turns each municipality-year's pair of cells
+    (target mean y1 with w1 persons, non-target y0 with w0) into its difference y1 - y0 with
+    weight w1*w0/(w1+w0); the group-specific municipality and year effects become municipality
+    and year effects of that difference. Estimates, residual scores per municipality and so the
+    CR1 variance are identical to the full model; the number of persons and of parameters (which
+    enter the CR1 factor) are set to those of the full model. A municipality-year with only one
+    group is fully absorbed and carries no information about beta.
+    """
+    w = cells["n_persons"].to_numpy(dtype=float)
+    y = cells["mean"].to_numpy(dtype=float)
+    x = np.asarray(regressors, dtype=float).reshape(len(cells), -1)
+    e = cells["group"].to_numpy()
+    g, t = _codes(cells["gemeente_code"]), _codes(cells["year"])
+    pair = _codes(cells["gemeente_code"] + ":" + cells["year"].astype(str))
+    first, second = np.full(pair.max() + 1, -1), np.full(pair.max() + 1, -1)
+    first[pair[e == 1]] = np.flatnonzero(e == 1)
+    second[pair[e == 0]] = np.flatnonzero(e == 0)
+    both = (first >= 0) & (second >= 0)
+    i1, i0 = first[both], second[both]
+    fit = fit_weighted_fe(
+        y=y[i1] - y[i0],
+        x=x[i1] - x[i0],
+        weight=w[i1] * w[i0] / (w[i1] + w[i0]),
+        absorb=g[i1],
+        dummies=[t[i1]],
+        cluster=g[i1],
+    )
+    return replace(
+        fit,
+        cluster=g[i1],
+        n_clusters=int(g.max()) + 1,
+        n_persons=float(w.sum()),
+        n_params=int(pair.max() + 1) + fit.n_params,
     )
 
 
@@ -141,9 +184,21 @@ def _treatment(cells: pd.DataFrame, design: str, treated: np.ndarray) -> np.ndar
     return d[:, None]
 
 
+INFERENCE = ("cr1", "wcr", "ri", "all")
+
+
 @dataclass(frozen=True)
 class DidResult:
-    """One DiD estimate with CR1 inference, in the spirit of statsmodels/pyfixest results."""
+    """One DiD estimate with its inference, in the spirit of statsmodels/pyfixest results.
+
+    Always the conventional CR1 cluster-robust SE, t-test and CI (``se``, ``p_value``,
+    ``ci_low``/``ci_high``). On request also the wild cluster restricted bootstrap (``*_wcr``:
+    p-value and the CI by test inversion, the number of draws and whether they were all sign
+    patterns) and randomization inference over placebo regions (``*_ri``: p-value, CI by test
+    inversion, the number of placebo regions, whether they were all eligible regions, and
+    ``sd_ri``, the spread of the placebo estimates: the honest standard error with few treated
+    municipalities). Fields of inference that was not asked for are None.
+    """
 
     proeftuin: str
     outcome: str
@@ -160,6 +215,19 @@ class DidResult:
     n_cells: int
     alpha: float = 0.05
     vcov: str = "CR1"
+    p_wcr: float | None = None
+    ci_wcr_low: float | None = None
+    ci_wcr_high: float | None = None
+    wcr_draws: int | None = None
+    wcr_enumerated: bool | None = None
+    wcr_weights: str | None = None
+    p_ri: float | None = None
+    ci_ri_low: float | None = None
+    ci_ri_high: float | None = None
+    sd_ri: float | None = None
+    ri_placebos: int | None = None
+    ri_enumerated: bool | None = None
+    ri_match: str | None = None
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -173,16 +241,31 @@ class DidResult:
     def summary(self) -> str:
         """A short, readable block of text."""
         level = round(100 * (1 - self.alpha))
-        return "\n".join(
-            [
-                f"DiD ({DESIGN_LABELS[self.design]}) - proeftuin {self.proeftuin}, outcome {self.outcome}",
-                f"  estimate  {self.estimate:12.4f}   SE ({self.vcov}) {self.se:.4f}",
-                f"  {level}% CI    [{self.ci_low:.4f}, {self.ci_high:.4f}]   p = {self.p_value:.4f}"
-                f" (t, {self.df} df)",
-                f"  persons   {self.n_persons:,}   municipalities {self.n_clusters}"
-                f" ({self.n_treated_clusters} treated)   cells {self.n_cells}",
-            ]
+        lines = [
+            f"DiD ({DESIGN_LABELS[self.design]}) - proeftuin {self.proeftuin}, outcome {self.outcome}",
+            f"  estimate  {self.estimate:12.4f}   SE ({self.vcov}) {self.se:.4f}",
+            f"  {level}% CI    [{self.ci_low:.4f}, {self.ci_high:.4f}]   p = {self.p_value:.4f}"
+            f" (t, {self.df} df)",
+        ]
+        if self.p_wcr is not None:
+            how = "all sign patterns" if self.wcr_enumerated else "random draws"
+            lines.append(
+                f"  wild cluster bootstrap (WCR, {self.wcr_weights}): p = {self.p_wcr:.4f}, "
+                f"{level}% CI [{self.ci_wcr_low:.4f}, {self.ci_wcr_high:.4f}] "
+                f"({self.wcr_draws} {how})"
+            )
+        if self.p_ri is not None:
+            how = "all eligible" if self.ri_enumerated else "randomly drawn"
+            lines.append(
+                f"  randomization inference: p = {self.p_ri:.4f}, "
+                f"{level}% CI [{self.ci_ri_low:.4f}, {self.ci_ri_high:.4f}] "
+                f"({self.ri_placebos} {how} placebo regions, matched on {self.ri_match})"
+            )
+        lines.append(
+            f"  persons   {self.n_persons:,}   municipalities {self.n_clusters}"
+            f" ({self.n_treated_clusters} treated)   cells {self.n_cells}"
         )
+        return "\n".join(lines)
 
 
 def estimate(
@@ -192,12 +275,57 @@ def estimate(
     design: str = "target",
     alpha: float = 0.05,
     ref: Reference | None = None,
+    inference: str = "cr1",
+    wcr_reps: int = 9999,
+    weights: str = "webb",
+    ri_reps: int = 999,
+    ri_match: str = "municipalities",
+    seed: int = 0,
 ) -> DidResult:
-    """Estimate one DiD design for one proeftuin and outcome (see the module docstring)."""
+    """Estimate one DiD design for one proeftuin and outcome (see the module docstring).
+
+    ``inference`` adds to CR1: ``"wcr"`` the wild cluster restricted bootstrap (``wcr_reps``
+    draws of ``weights``, enumerated when fewer sign patterns exist), ``"ri"`` randomization
+    inference (``ri_reps`` placebo regions matched on ``ri_match``), ``"all"`` both. Draws are
+    seeded with ``seed``, so results are reproducible.
+    """
+    if inference not in INFERENCE:
+        raise ParameterError(
+            f"unknown inference '{inference}'; choose one of {', '.join(INFERENCE)}"
+        )
     cells = study_cells(data, proeftuin, outcome, design, ref)
     fit = _fit(cells, design, _treatment(cells, design, cells["treated"].to_numpy(float)))
     se = float(np.sqrt(cr1_vcov(fit)[0, 0]))
     test = t_test(float(fit.coef[0]), se, fit.n_clusters - 1, alpha)
+    extra: dict = {}
+    if inference in ("wcr", "all"):
+        if weights not in BOOTSTRAP_WEIGHTS:
+            raise ParameterError(
+                f"unknown bootstrap weights '{weights}'; choose one of {', '.join(BOOTSTRAP_WEIGHTS)}"
+            )
+        boot = WildBootstrap.prepare(fit, reps=wcr_reps, weights=weights, seed=seed)
+        low, high = boot.confidence_interval(alpha)
+        extra.update(
+            p_wcr=boot.p_value(0.0),
+            ci_wcr_low=low,
+            ci_wcr_high=high,
+            wcr_draws=boot.draws,
+            wcr_enumerated=boot.enumerated,
+            wcr_weights=weights,
+        )
+    if inference in ("ri", "all"):
+        ri = randomization_inference(
+            data, proeftuin, outcome, design, ri_reps, seed, ri_match, alpha=alpha, cells=cells
+        )
+        extra.update(
+            p_ri=ri.p_value,
+            ci_ri_low=ri.ci_low,
+            ci_ri_high=ri.ci_high,
+            sd_ri=float(np.std(ri.placebo_estimates, ddof=1)),
+            ri_placebos=len(ri.placebo_estimates),
+            ri_enumerated=ri.enumerated,
+            ri_match=ri_match,
+        )
     return DidResult(
         proeftuin=proeftuin,
         outcome=outcome,
@@ -213,6 +341,7 @@ def estimate(
         n_treated_clusters=int(cells.loc[cells["treated"] == 1, "gemeente_code"].nunique()),
         n_cells=len(cells),
         alpha=alpha,
+        **extra,
     )
 
 
@@ -223,10 +352,14 @@ def estimate_all(
     designs: tuple[str, ...] = DESIGNS,
     alpha: float = 0.05,
     ref: Reference | None = None,
+    **inference,
 ) -> pd.DataFrame:
-    """Tidy table of every design for every outcome, in a fixed order."""
+    """Tidy table of every design for every outcome, in a fixed order.
+
+    Keyword arguments (``inference``, ``wcr_reps``, ...) go to :func:`estimate`.
+    """
     rows = [
-        estimate(data, proeftuin, outcome, design, alpha, ref).tidy()
+        estimate(data, proeftuin, outcome, design, alpha, ref, **inference).tidy()
         for outcome in outcomes
         for design in designs
     ]
@@ -338,22 +471,76 @@ def event_study(
     )
 
 
+RI_MATCHES = ("municipalities", "persons")
+
+
 @dataclass(frozen=True)
 class PermutationResult:
-    """Randomization inference (placebo-in-space) for one DiD estimate."""
+    """Randomization inference (placebo-in-space) for one DiD estimate.
+
+    ``placebo_estimates`` are the DiD estimates with the treatment moved to placebo regions of
+    comparison municipalities; the p-value and the confidence interval come from them.
+    """
 
     estimate: float
     p_value: float
+    ci_low: float
+    ci_high: float
     placebo_estimates: np.ndarray
-    enumerated: bool  # True: every placebo assignment was used; False: a seeded random draw
+    enumerated: bool  # True: every eligible placebo region was used; False: a seeded random draw
+    match: str  # placebo regions match the proeftuin's number of municipalities, or also persons
 
 
-def _placebo_sets(pool: list[str], size: int, reps: int, seed: int) -> tuple[list, bool]:
-    """All ``size``-subsets of ``pool`` when there are at most ``reps``, else ``reps`` random ones."""
+def _region_sets(
+    pool: list[str],
+    size: int,
+    persons: dict[str, float] | None,
+    target_persons: float,
+    reps: int,
+    seed: int,
+    factor: float,
+) -> tuple[list[list[str]], bool]:
+    """Placebo regions: ``size``-subsets of ``pool``, enumerated when there are at most ``reps``.
+
+    With ``persons`` given, only regions whose persons lie within ``factor`` (either way) of
+    ``target_persons`` count. Drawn regions are seeded; a draw that fails the persons match is
+    redrawn, up to 200 attempts per wanted region, so fewer than ``reps`` may come back.
+    """
+
+    def matches(region) -> bool:
+        if persons is None:
+            return True
+        ratio = sum(persons[m] for m in region) / target_persons
+        return 1 / factor <= ratio <= factor
+
     if math.comb(len(pool), size) <= reps:
-        return [list(c) for c in itertools.combinations(pool, size)], True
+        return [list(c) for c in itertools.combinations(pool, size) if matches(c)], True
     rng = np.random.default_rng(seed)
-    return [sorted(rng.choice(pool, size, replace=False)) for _ in range(reps)], False
+    sets: list[list[str]] = []
+    for _ in range(200 * reps):
+        region = sorted(rng.choice(pool, size, replace=False))
+        if matches(region):
+            sets.append(region)
+            if len(sets) == reps:
+                break
+    return sets, False
+
+
+def placebo_confidence_interval(
+    estimate: float, placebos: np.ndarray, alpha: float = 0.05
+) -> tuple[float, float]:
+    """Test inversion of the placebo test, assuming a constant additive effect.
+
+    Testing ``beta = b`` shifts the treated region's outcome by ``b`` and leaves every placebo
+    estimate unchanged (placebo regions hold no treated municipality), so ``b`` is kept when
+    ``(1 + #{|placebo| >= |estimate - b|}) / (1 + B) > alpha``: the interval is the estimate plus
+    or minus the ``floor(alpha * (1 + B))``-th largest ``|placebo|``; infinite when that is zero.
+    """
+    m = math.floor(alpha * (1 + len(placebos)) + 1e-9)
+    if m == 0:
+        return -np.inf, np.inf
+    half = float(np.sort(np.abs(placebos))[::-1][m - 1])
+    return estimate - half, estimate + half
 
 
 def randomization_inference(
@@ -363,30 +550,67 @@ def randomization_inference(
     design: str = "target",
     reps: int = 999,
     seed: int = 0,
+    match: str = "municipalities",
+    factor: float = 1.5,
+    alpha: float = 0.05,
     ref: Reference | None = None,
+    cells: pd.DataFrame | None = None,
 ) -> PermutationResult:
-    """Placebo-in-space p-value: the treatment is moved to comparison municipalities.
+    """Placebo-in-space p-value and confidence interval: the treatment moved to comparison areas.
 
-    Each placebo region has as many municipalities as the proeftuin; the proeftuin's own
-    municipalities are left out of the placebo runs. The p-value is
-    ``(1 + #{|placebo| >= |estimate|}) / (1 + number of placebos)``. Assignments are enumerated
+    Each placebo region has as many municipalities as the proeftuin (``match="municipalities"``)
+    and, with ``match="persons"``, also between ``1/factor`` and ``factor`` times its persons.
+    The proeftuin's own municipalities are left out of the placebo runs. The p-value is
+    ``(1 + #{|placebo| >= |estimate|}) / (1 + number of placebos)``. Regions are enumerated
     when there are at most ``reps`` of them, otherwise ``reps`` are drawn with ``seed``.
+
+    Every placebo estimate is exact and cheap: with ``x_g`` the fixed-effect-partialled treatment
+    column of municipality ``g`` alone, a region ``S`` gives
+    ``sum_{g in S} x_g'W y / sum_{g,h in S} x_g'W x_h``, from one G x G matrix.
     """
-    cells = study_cells(data, proeftuin, outcome, design, ref)
+    if match not in RI_MATCHES:
+        raise ParameterError(
+            f"unknown placebo match '{match}'; choose one of {', '.join(RI_MATCHES)}"
+        )
+    if cells is None:
+        cells = study_cells(data, proeftuin, outcome, design, ref)
     actual = float(
         _fit(cells, design, _treatment(cells, design, cells["treated"].to_numpy(float))).coef[0]
     )
-    treated = sorted(cells.loc[cells["treated"] == 1, "gemeente_code"].unique())
-    placebo_cells = cells[cells["treated"] == 0].reset_index(drop=True)
+    is_treated = cells["treated"] == 1
+    treated = sorted(cells.loc[is_treated, "gemeente_code"].unique())
+    placebo_cells = cells[~is_treated].reset_index(drop=True)
     pool = sorted(placebo_cells["gemeente_code"].unique())
-    sets, enumerated = _placebo_sets(pool, len(treated), reps, seed)
-    placebos = []
-    for chosen in sets:
-        fake = placebo_cells["gemeente_code"].isin(chosen).to_numpy(float)
-        placebos.append(
-            float(_fit(placebo_cells, design, _treatment(placebo_cells, design, fake)).coef[0])
+    sizes = cells.groupby("gemeente_code")["n_persons"].sum()
+    sets, enumerated = _region_sets(
+        pool,
+        len(treated),
+        sizes.to_dict() if match == "persons" else None,
+        float(sizes[treated].sum()),
+        reps,
+        seed,
+        factor,
+    )
+    if not sets:
+        raise DesignError(
+            f"no placebo region of {len(treated)} comparison municipalities matches "
+            f"'{proeftuin}' within a factor {factor} in persons"
         )
-    placebos = np.array(placebos)
+    members = placebo_cells["gemeente_code"].to_numpy()
+    columns = np.column_stack(
+        [_treatment(placebo_cells, design, (members == m).astype(float))[:, 0] for m in pool]
+    )
+    fit = _fit(placebo_cells, design, columns)
+    weighted = fit.x * fit.weight[:, None]
+    cross, gram = weighted.T @ fit.y, weighted.T @ fit.x
+    index = {m: i for i, m in enumerate(pool)}
+    placebos = np.array(
+        [
+            cross[rows].sum() / gram[np.ix_(rows, rows)].sum()
+            for rows in ([index[m] for m in region] for region in sets)
+        ]
+    )
     extreme = np.sum(np.abs(placebos) >= abs(actual) * (1 - 1e-12))
     p_value = float((1 + extreme) / (1 + len(placebos)))
-    return PermutationResult(actual, p_value, placebos, enumerated)
+    low, high = placebo_confidence_interval(actual, placebos, alpha)
+    return PermutationResult(actual, p_value, low, high, placebos, enumerated, match)

@@ -18,6 +18,7 @@ say so beside every CR1 p-value.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,24 +26,69 @@ from scipy import stats
 
 
 @dataclass(frozen=True)
+class FixedEffects:
+    """The fixed effects of a person-weighted regression, ready to partial out of any column.
+
+    ``absorb`` (integer codes, usually the factor with most levels) is removed by weighted
+    demeaning; the ``dummies`` factors (integer codes) become dummy columns, themselves demeaned,
+    whose weighted column space is kept as an orthonormal basis. Partialling a column is then one
+    demeaning plus one projection: cheap enough to do for hundreds of columns at once, which is
+    what the wild bootstrap and randomization inference need. Assumes every weight is positive.
+    """
+
+    weight: np.ndarray
+    absorb: np.ndarray
+    basis: np.ndarray  # cells x r, orthonormal basis of sqrt(w) * (demeaned dummies)
+    rank: int  # rank of all fixed-effect columns together
+
+    @classmethod
+    def build(
+        cls, weight: np.ndarray, absorb: np.ndarray, dummies: list[np.ndarray]
+    ) -> FixedEffects:
+        w = np.asarray(weight, dtype=float)
+        absorb = np.asarray(absorb)
+        if dummies:
+            zd = np.sqrt(w)[:, None] * _partial_out_absorbed(_dummies(dummies), absorb, w)
+            u, s, _ = np.linalg.svd(zd, full_matrices=False)
+            # numpy's matrix_rank tolerance
+            keep = s > s.max(initial=0.0) * max(zd.shape) * np.finfo(float).eps
+            basis = u[:, keep]
+        else:
+            basis = np.zeros((w.size, 0))
+        return cls(w, absorb, basis, int(np.unique(absorb).size + basis.shape[1]))
+
+    def partial(self, values: np.ndarray) -> np.ndarray:
+        """Residuals of each column after a person-weighted regression on all fixed effects."""
+        values = np.asarray(values, dtype=float)
+        flat = values.ndim == 1
+        values = values.reshape(len(self.weight), -1)
+        root = np.sqrt(self.weight)[:, None]
+        out = root * _partial_out_absorbed(values, self.absorb, self.weight)
+        out = out - self.basis @ (self.basis.T @ out)
+        out = out / root
+        return out[:, 0] if flat else out
+
+
+@dataclass(frozen=True)
 class WeightedFit:
     """A person-weighted least-squares fit with fixed effects partialled out.
 
-    ``x`` (cells x p) and ``resid`` (cells) are the partialled regressors and the full-model
-    residuals; ``weight`` is persons per cell; ``cluster`` holds integer cluster codes.
+    ``x`` (cells x p), ``y`` and ``resid`` (cells) are the partialled regressors, the partialled
+    outcome and the full-model residuals; ``weight`` is persons per cell; ``cluster`` holds
+    integer cluster codes ``0..G-1``; ``fe`` can partial further columns out (bootstrap, placebos).
+    ``n_persons`` and ``n_params`` enter the CR1 small-sample factor.
     """
 
     coef: np.ndarray
     x: np.ndarray
+    y: np.ndarray
     resid: np.ndarray
     weight: np.ndarray
     cluster: np.ndarray
     n_persons: float
     n_params: int  # rank of the full design, fixed effects included
-
-    @property
-    def n_clusters(self) -> int:
-        return int(np.unique(self.cluster).size)
+    n_clusters: int
+    fe: FixedEffects
 
 
 def _partial_out_absorbed(values: np.ndarray, groups: np.ndarray, weight: np.ndarray) -> np.ndarray:
@@ -57,7 +103,7 @@ def _partial_out_absorbed(values: np.ndarray, groups: np.ndarray, weight: np.nda
 
 
 def _dummies(codes: list[np.ndarray]) -> np.ndarray:
-    """One column per level of each factor (rank-deficient on purpose; handled by lstsq).
+    """One column per level of each factor (rank-deficient on purpose; the basis drops that).
 
     Assumes at least one factor.
     """
@@ -79,34 +125,27 @@ def fit_weighted_fe(
 ) -> WeightedFit:
     """Person-weighted OLS of cell means ``y`` on ``x`` with fixed effects, exactly (no iteration).
 
-    The factor ``absorb`` (integer codes, usually the one with most levels) is removed by weighted
-    demeaning; the factors in ``dummies`` (integer codes) enter as dummy columns that are then
-    partialled out by weighted least squares. Assumes every cell has a positive weight.
+    See :class:`FixedEffects` for how ``absorb`` and ``dummies`` are removed (Frisch-Waugh-Lovell).
+    Assumes every cell has a positive weight.
     """
     x = np.asarray(x, dtype=float).reshape(len(y), -1)
-    w = np.asarray(weight, dtype=float)
-    root = np.sqrt(w)[:, None]
-    yd = _partial_out_absorbed(np.asarray(y, dtype=float)[:, None], absorb, w)
-    xd = _partial_out_absorbed(x, absorb, w)
-    if dummies:
-        zd = _partial_out_absorbed(_dummies(dummies), absorb, w)
-        proj = np.linalg.lstsq(root * zd, np.hstack([root * yd, root * xd]), rcond=None)[0]
-        yd = yd - zd @ proj[:, :1]
-        xd = xd - zd @ proj[:, 1:]
-        rank_z = np.linalg.matrix_rank(root * zd)
-    else:
-        rank_z = 0
-    coef = np.linalg.lstsq(root * xd, root[:, 0] * yd[:, 0], rcond=None)[0]
-    resid = yd[:, 0] - xd @ coef
-    n_params = int(np.unique(absorb).size + rank_z + np.linalg.matrix_rank(root * xd))
+    fe = FixedEffects.build(weight, absorb, dummies)
+    yd = fe.partial(np.asarray(y, dtype=float))
+    xd = fe.partial(x)
+    root = np.sqrt(fe.weight)
+    coef = np.linalg.lstsq(root[:, None] * xd, root * yd, rcond=None)[0]
+    codes = np.unique(cluster, return_inverse=True)[1]
     return WeightedFit(
         coef=coef,
         x=xd,
-        resid=resid,
-        weight=w,
-        cluster=np.unique(cluster, return_inverse=True)[1],
-        n_persons=float(w.sum()),
-        n_params=n_params,
+        y=yd,
+        resid=yd - xd @ coef,
+        weight=fe.weight,
+        cluster=codes,
+        n_persons=float(fe.weight.sum()),
+        n_params=fe.rank + int(np.linalg.matrix_rank(root[:, None] * xd)),
+        n_clusters=int(codes.max()) + 1,
+        fe=fe,
     )
 
 
@@ -159,3 +198,143 @@ def wald_test(coef: np.ndarray, vcov: np.ndarray, df_den: int) -> WaldTest:
     q = coef.size
     f_stat = float(coef @ np.linalg.solve(vcov, coef) / q)
     return WaldTest(f_stat, q, df_den, float(stats.f.sf(f_stat, q, df_den)))
+
+
+# --- Wild cluster restricted bootstrap ---------------------------------------------------------
+
+WEBB_POINTS = np.array([-np.sqrt(1.5), -1.0, -np.sqrt(0.5), np.sqrt(0.5), 1.0, np.sqrt(1.5)])
+RADEMACHER_POINTS = np.array([-1.0, 1.0])
+BOOTSTRAP_WEIGHTS = {"rademacher": RADEMACHER_POINTS, "webb": WEBB_POINTS}
+
+# Two t statistics this close (relative) count as equal: the identity draw reproduces the
+# original t exactly in exact arithmetic, and rounding must not decide whether it counts.
+_TIE = 1e-10
+
+
+def bootstrap_weights(
+    n_clusters: int, reps: int, kind: str = "webb", seed: int = 0
+) -> tuple[np.ndarray, bool]:
+    """Cluster weights, draws x clusters, and whether they are a full enumeration.
+
+    Every sign pattern is used (deterministic, exact) when there are at most ``reps`` of them
+    (``2**G`` for Rademacher, ``6**G`` for Webb's six-point distribution); otherwise ``reps``
+    rows are drawn with a seeded generator.
+    """
+    if kind not in BOOTSTRAP_WEIGHTS:
+        raise ValueError(f"unknown bootstrap weights '{kind}'; choose rademacher or webb")
+    points = BOOTSTRAP_WEIGHTS[kind]
+    if points.size**n_clusters <= reps:
+        grid = np.array(list(itertools.product(points, repeat=n_clusters)))
+        return grid, True
+    rng = np.random.default_rng(seed)
+    return rng.choice(points, size=(reps, n_clusters)), False
+
+
+@dataclass(frozen=True)
+class WildBootstrap:
+    """A wild cluster restricted bootstrap of one coefficient, ready to test any null value.
+
+    The fast-and-wild algebra (Roodman, MacKinnon, Nielsen & Webb 2019) for a single coefficient
+    after the fixed effects are partialled out: with ``d`` the partialled regressor, ``u_r`` the
+    residuals with the null imposed and ``v`` the cluster weights of one draw,
+
+    - the bootstrap coefficient is ``beta0 + sum_g v_g s_g / H`` with ``s_g`` the cluster score
+      ``sum_{i in g} w_i d_i u_r,i`` and ``H = sum_i w_i d_i**2``;
+    - the bootstrap cluster scores are ``C v - (beta* - beta0) h``, where ``C[h, g]`` is the score
+      of cluster ``h`` of the fixed-effect-partialled ``u_r`` restricted to cluster ``g`` and
+      ``h`` holds ``sum_{i in h} w_i d_i**2``.
+
+    ``C`` is linear in ``beta0``, so the draws are multiplied out once and every null value costs
+    O(draws) afterwards: p-values for the test and for its inversion into a confidence interval.
+    The bootstrap t uses the CR1 variance, as the original t does (the factor cancels).
+    """
+
+    estimate: float
+    se: float  # CR1 standard error of the estimate
+    factor: float  # CR1 small-sample factor
+    hessian: float  # H
+    num_y: np.ndarray  # per draw: sum_g v_g s_g(y), and the same for d
+    num_d: np.ndarray
+    score_yy: np.ndarray  # per draw: sums of squared bootstrap scores, split by beta0 power
+    score_yd: np.ndarray
+    score_dd: np.ndarray
+    draws: int
+    enumerated: bool
+    weights: str
+
+    @classmethod
+    def prepare(
+        cls, fit: WeightedFit, reps: int = 9999, weights: str = "webb", seed: int = 0
+    ) -> WildBootstrap:
+        """Multiply out the draws for the first (single) regressor of ``fit``."""
+        if fit.x.shape[1] != 1:
+            raise ValueError("the wild bootstrap here tests a model with one regressor of interest")
+        d, y, w, c = fit.x[:, 0], fit.y, fit.weight, fit.cluster
+        g = fit.n_clusters
+        hessian = float(np.sum(w * d * d))
+        h = np.bincount(c, weights=w * d * d, minlength=g)
+        onehot = np.zeros((c.size, g))
+        onehot[np.arange(c.size), c] = 1.0
+        # C[h, g] for the outcome and for the regressor: partial each cluster's part separately
+        c_y = onehot.T @ ((w * d)[:, None] * fit.fe.partial(onehot * y[:, None]))
+        c_d = onehot.T @ ((w * d)[:, None] * fit.fe.partial(onehot * d[:, None]))
+        v, enumerated = bootstrap_weights(g, reps, weights, seed)
+        num_y, num_d = v @ c_y.sum(axis=0), v @ c_d.sum(axis=0)
+        p = v @ c_y.T - (num_y / hessian)[:, None] * h[None, :]
+        q = v @ c_d.T - (num_d / hessian)[:, None] * h[None, :]
+        factor = g / (g - 1) * (fit.n_persons - 1) / (fit.n_persons - fit.n_params)
+        vcov = cr1_vcov(fit)
+        return cls(
+            estimate=float(fit.coef[0]),
+            se=float(np.sqrt(vcov[0, 0])),
+            factor=factor,
+            hessian=hessian,
+            num_y=num_y,
+            num_d=num_d,
+            score_yy=np.einsum("bg,bg->b", p, p),
+            score_yd=np.einsum("bg,bg->b", p, q),
+            score_dd=np.einsum("bg,bg->b", q, q),
+            draws=len(v),
+            enumerated=enumerated,
+            weights=weights,
+        )
+
+    def t_boot(self, null: float = 0.0) -> np.ndarray:
+        """Bootstrap t statistics with ``beta = null`` imposed."""
+        delta = (self.num_y - null * self.num_d) / self.hessian
+        meat = self.score_yy - 2 * null * self.score_yd + null * null * self.score_dd
+        se = np.sqrt(self.factor * np.maximum(meat, 0.0)) / self.hessian
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(se > 0, delta / se, 0.0)
+
+    def t_stat(self, null: float = 0.0) -> float:
+        return (self.estimate - null) / self.se
+
+    def p_value(self, null: float = 0.0) -> float:
+        """Symmetric two-sided p-value: the share of draws with ``|t*| >= |t|`` (ties count)."""
+        t = abs(self.t_stat(null))
+        return float(np.mean(np.abs(self.t_boot(null)) >= t * (1 - _TIE)))
+
+    def confidence_interval(self, alpha: float = 0.05) -> tuple[float, float]:
+        """The null values not rejected at ``alpha``, by bisection outward from the estimate.
+
+        Each end is the point where the p-value crosses ``alpha``, to 1e-9 of a standard error;
+        an end is infinite when no null value within 1e6 standard errors is rejected.
+        """
+        return (self._bound(-1.0, alpha), self._bound(1.0, alpha))
+
+    def _bound(self, side: float, alpha: float) -> float:
+        inner, step = self.estimate, self.se
+        outer = self.estimate + side * step
+        while self.p_value(outer) > alpha:
+            inner, step = outer, step * 2
+            if step > 1e6 * self.se:
+                return side * np.inf
+            outer = self.estimate + side * step
+        while abs(outer - inner) > 1e-9 * self.se:
+            middle = (inner + outer) / 2
+            if self.p_value(middle) > alpha:
+                inner = middle
+            else:
+                outer = middle
+        return float((inner + outer) / 2)

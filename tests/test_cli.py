@@ -86,3 +86,33 @@ def test_did_json_adds_randomization_inference_on_request(data_file, cells, caps
     expected = did.randomization_inference(cells, PROEFTUIN, "cost_total", "target", reps=999)
     assert printed["p_ri"] == expected.p_value
     assert printed["ri_placebos"] == 36 and printed["ri_enumerated"] is True
+
+
+def test_did_json_holds_every_kind_of_inference(data_file, cells, capsys):
+    argv = [*_did_args(data_file, "target"), "--inference", "all", "--reps", "999"]
+    argv += ["--weights", "rademacher", "--seed", "4"]
+    assert cli.main(argv) == 0
+    printed = json.loads(capsys.readouterr().out)
+    expected = did.estimate(
+        cells,
+        PROEFTUIN,
+        "cost_total",
+        "target",
+        inference="all",
+        wcr_reps=999,
+        weights="rademacher",
+        ri_reps=999,
+        seed=4,
+    )
+    for key in ["p_wcr", "ci_wcr_low", "ci_wcr_high", "p_ri", "ci_ri_low", "ci_ri_high"]:
+        assert printed[key] == getattr(expected, key), key
+    assert printed["wcr_draws"] == 999 and printed["wcr_enumerated"] is False
+    assert printed["wcr_weights"] == "rademacher"
+    assert printed["ri_placebos"] == 36 and printed["ri_enumerated"] is True
+    assert printed["ci_wcr_low"] < printed["estimate"] < printed["ci_wcr_high"]
+
+
+def test_did_refuses_unknown_weights(data_file, capsys):
+    with pytest.raises(SystemExit):
+        cli.main([*_did_args(data_file, "target"), "--inference", "wcr", "--weights", "normal"])
+    assert "invalid choice" in capsys.readouterr().err

@@ -25,7 +25,9 @@ def _pyproject() -> dict[str, str]:
 def _environment() -> dict[str, str]:
     pins = {}
     for line in (ROOT / "environment.yml").read_text().splitlines():
-        match = re.fullmatch(r"\s*-\s*([A-Za-z0-9_.\-]+)=([^=\s]+)\s*", line)
+        # conda pins "- name=version"; the pip: section pins "- name==version"
+        line = line.split("#")[0]
+        match = re.fullmatch(r"\s*-\s*([A-Za-z0-9_.\-]+)==?([^=\s]+)\s*", line)
         if match and match.group(1) != "python":
             pins[match.group(1).lower()] = match.group(2)
     return pins

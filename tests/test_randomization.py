@@ -49,3 +49,54 @@ def test_random_draws_are_seeded_when_enumeration_is_too_large(cells):
     )
     assert not first.enumerated and len(first.placebo_estimates) == 20
     np.testing.assert_array_equal(first.placebo_estimates, again.placebo_estimates)
+
+
+@pytest.mark.parametrize("design", ["population", "triple"])
+def test_fast_placebo_estimates_equal_a_full_refit_per_region(cells, design):
+    """The one-matrix shortcut against re-fitting the whole design for every placebo region."""
+    result = did.randomization_inference(cells, PROEFTUIN, "cost_total", design, reps=999)
+    study = did.study_cells(cells, PROEFTUIN, "cost_total", design)
+    placebo = study[study["treated"] == 0].reset_index(drop=True)
+    pool = sorted(placebo["gemeente_code"].unique())
+    refits = [
+        did._fit(
+            placebo,
+            design,
+            did._treatment(placebo, design, placebo["gemeente_code"].isin(p).to_numpy(float)),
+        ).coef[0]
+        for p in itertools.combinations(pool, 2)
+    ]
+    np.testing.assert_allclose(result.placebo_estimates, refits, rtol=1e-8, atol=1e-8)
+
+
+def test_confidence_interval_inverts_the_permutation_test(cells):
+    result = did.randomization_inference(cells, PROEFTUIN, "cost_total", "target", reps=999)
+
+    def p_at(null: float) -> float:
+        shifted = np.abs(result.placebo_estimates) >= abs(result.estimate - null) * (1 - 1e-12)
+        return (1 + shifted.sum()) / (1 + len(result.placebo_estimates))
+
+    # 36 placebos: alpha = 0.10 needs floor(0.1 * 37) = 3 placebos at least as extreme
+    low, high = did.placebo_confidence_interval(result.estimate, result.placebo_estimates, 0.10)
+    step = 1e-6 * (high - low)
+    assert p_at(low + step) > 0.10 >= p_at(low - step)
+    assert p_at(high - step) > 0.10 >= p_at(high + step)
+    # 36 placebos cannot reject at 1%: the interval is the whole line
+    assert did.placebo_confidence_interval(0.0, result.placebo_estimates, 0.01) == (-np.inf, np.inf)
+
+
+def test_persons_match_keeps_only_regions_of_similar_size(cells):
+    study = did.study_cells(cells, PROEFTUIN, "cost_total", "target")
+    sizes = study.groupby("gemeente_code")["n_persons"].sum()
+    treated = sizes[study.loc[study["treated"] == 1, "gemeente_code"].unique()].sum()
+    pool = sorted(study.loc[study["treated"] == 0, "gemeente_code"].unique())
+    eligible = [
+        p
+        for p in itertools.combinations(pool, 2)
+        if 1 / 1.2 <= sizes[list(p)].sum() / treated <= 1.2
+    ]
+    result = did.randomization_inference(
+        cells, PROEFTUIN, "cost_total", "target", match="persons", factor=1.2
+    )
+    assert result.enumerated and result.match == "persons"
+    assert 0 < len(result.placebo_estimates) == len(eligible) < 36
