@@ -281,19 +281,22 @@ def estimate(
     ri_reps: int = 999,
     ri_match: str = "municipalities",
     seed: int = 0,
+    cells: pd.DataFrame | None = None,
 ) -> DidResult:
     """Estimate one DiD design for one proeftuin and outcome (see the module docstring).
 
     ``inference`` adds to CR1: ``"wcr"`` the wild cluster restricted bootstrap (``wcr_reps``
     draws of ``weights``, enumerated when fewer sign patterns exist), ``"ri"`` randomization
     inference (``ri_reps`` placebo regions matched on ``ri_match``), ``"all"`` both. Draws are
-    seeded with ``seed``, so results are reproducible.
+    seeded with ``seed``, so results are reproducible. ``cells`` may hand over the study cells
+    (as :func:`study_cells` makes them), e.g. with the treated region relabelled in a size study.
     """
     if inference not in INFERENCE:
         raise ParameterError(
             f"unknown inference '{inference}'; choose one of {', '.join(INFERENCE)}"
         )
-    cells = study_cells(data, proeftuin, outcome, design, ref)
+    if cells is None:
+        cells = study_cells(data, proeftuin, outcome, design, ref)
     fit = _fit(cells, design, _treatment(cells, design, cells["treated"].to_numpy(float)))
     se = float(np.sqrt(cr1_vcov(fit)[0, 0]))
     test = t_test(float(fit.coef[0]), se, fit.n_clusters - 1, alpha)
