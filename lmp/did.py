@@ -45,6 +45,7 @@ from lmp.inference import (
     t_test,
     wald_test,
 )
+from lmp.power import mde_normal, mde_placebo, placebo_critical_value
 from lmp.reference import Reference, load_reference
 
 DESIGNS = ("population", "target", "triple")
@@ -150,30 +151,42 @@ def _fit_triple(cells: pd.DataFrame, regressors: np.ndarray) -> WeightedFit:
     """
     w = cells["n_persons"].to_numpy(dtype=float)
     y = cells["mean"].to_numpy(dtype=float)
-    x = np.asarray(regressors, dtype=float).reshape(len(cells), -1)
-    e = cells["group"].to_numpy()
     g, t = _codes(cells["gemeente_code"]), _codes(cells["year"])
-    pair = _codes(cells["gemeente_code"] + ":" + cells["year"].astype(str))
-    first, second = np.full(pair.max() + 1, -1), np.full(pair.max() + 1, -1)
-    first[pair[e == 1]] = np.flatnonzero(e == 1)
-    second[pair[e == 0]] = np.flatnonzero(e == 0)
-    both = (first >= 0) & (second >= 0)
-    i1, i0 = first[both], second[both]
+    i1, i0 = _pairs(cells)
     fit = fit_weighted_fe(
         y=y[i1] - y[i0],
-        x=x[i1] - x[i0],
+        x=_pair_difference(cells, regressors),
         weight=w[i1] * w[i0] / (w[i1] + w[i0]),
         absorb=g[i1],
         dummies=[t[i1]],
         cluster=g[i1],
     )
+    n_pairs = cells.groupby(["gemeente_code", "year"]).ngroups
     return replace(
         fit,
         cluster=g[i1],
         n_clusters=int(g.max()) + 1,
         n_persons=float(w.sum()),
-        n_params=int(pair.max() + 1) + fit.n_params,
+        n_params=n_pairs + fit.n_params,
     )
+
+
+def _pairs(cells: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Row numbers of the target (E=1) and non-target (E=0) cell of every complete municipality-year."""
+    e = cells["group"].to_numpy()
+    pair = _codes(cells["gemeente_code"] + ":" + cells["year"].astype(str))
+    first, second = np.full(pair.max() + 1, -1), np.full(pair.max() + 1, -1)
+    first[pair[e == 1]] = np.flatnonzero(e == 1)
+    second[pair[e == 0]] = np.flatnonzero(e == 0)
+    both = (first >= 0) & (second >= 0)
+    return first[both], second[both]
+
+
+def _pair_difference(cells: pd.DataFrame, regressors: np.ndarray) -> np.ndarray:
+    """Regressor columns as the triple design's fit sees them: target minus non-target cell."""
+    x = np.asarray(regressors, dtype=float).reshape(len(cells), -1)
+    i1, i0 = _pairs(cells)
+    return x[i1] - x[i0]
 
 
 def _treatment(cells: pd.DataFrame, design: str, treated: np.ndarray) -> np.ndarray:
@@ -197,7 +210,9 @@ class DidResult:
     patterns) and randomization inference over placebo regions (``*_ri``: p-value, CI by test
     inversion, the number of placebo regions, whether they were all eligible regions, and
     ``sd_ri``, the spread of the placebo estimates: the honest standard error with few treated
-    municipalities). Fields of inference that was not asked for are None.
+    municipalities). ``mde_cr1`` and ``mde_ri`` are the minimum detectable effects at 80% power
+    in a two-sided test at ``alpha`` (see :mod:`lmp.power`). Fields of inference that was not
+    asked for are None.
     """
 
     proeftuin: str
@@ -215,6 +230,7 @@ class DidResult:
     n_cells: int
     alpha: float = 0.05
     vcov: str = "CR1"
+    mde_cr1: float | None = None  # minimum detectable effect, 80% power, by the CR1 t test
     p_wcr: float | None = None
     ci_wcr_low: float | None = None
     ci_wcr_high: float | None = None
@@ -228,6 +244,7 @@ class DidResult:
     ri_placebos: int | None = None
     ri_enumerated: bool | None = None
     ri_match: str | None = None
+    mde_ri: float | None = None  # the same under randomization inference (lmp.power)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -328,6 +345,7 @@ def estimate(
             ri_placebos=len(ri.placebo_estimates),
             ri_enumerated=ri.enumerated,
             ri_match=ri_match,
+            mde_ri=mde_placebo(ri.placebo_estimates, alpha),
         )
     return DidResult(
         proeftuin=proeftuin,
@@ -344,6 +362,7 @@ def estimate(
         n_treated_clusters=int(cells.loc[cells["treated"] == 1, "gemeente_code"].nunique()),
         n_cells=len(cells),
         alpha=alpha,
+        mde_cr1=mde_normal(test.se, test.df, alpha),
         **extra,
     )
 
@@ -539,10 +558,7 @@ def placebo_confidence_interval(
     ``(1 + #{|placebo| >= |estimate - b|}) / (1 + B) > alpha``: the interval is the estimate plus
     or minus the ``floor(alpha * (1 + B))``-th largest ``|placebo|``; infinite when that is zero.
     """
-    m = math.floor(alpha * (1 + len(placebos)) + 1e-9)
-    if m == 0:
-        return -np.inf, np.inf
-    half = float(np.sort(np.abs(placebos))[::-1][m - 1])
+    half = placebo_critical_value(placebos, alpha)
     return estimate - half, estimate + half
 
 
@@ -603,9 +619,13 @@ def randomization_inference(
     columns = np.column_stack(
         [_treatment(placebo_cells, design, (members == m).astype(float))[:, 0] for m in pool]
     )
-    fit = _fit(placebo_cells, design, columns)
-    weighted = fit.x * fit.weight[:, None]
-    cross, gram = weighted.T @ fit.y, weighted.T @ fit.x
+    # one fit for the fixed effects and the partialled outcome, then every column partialled
+    fit = _fit(placebo_cells, design, np.zeros(len(placebo_cells)))
+    if design == "triple":
+        columns = _pair_difference(placebo_cells, columns)
+    x = fit.fe.partial(columns)
+    weighted = x * fit.weight[:, None]
+    cross, gram = weighted.T @ fit.y, weighted.T @ x
     index = {m: i for i, m in enumerate(pool)}
     placebos = np.array(
         [
