@@ -117,40 +117,160 @@ def event_study_figure(results: list[EventStudyResult], title: str, unit: str, s
     return fig
 
 
-def dilution_figure(table: pd.DataFrame, title: str, unit: str, synthetic: bool):
-    """Target-group effect, the population effect it implies, and the population estimate."""
-    row = table.iloc[0]
-    fig, axes = _figure(6.5, 3.2)
+INFERENCE_STYLES = {
+    "CR1": ("ci_low", "ci_high", "#7f8c8d"),
+    "wild bootstrap (WCR)": ("ci_wcr_low", "ci_wcr_high", "#8e44ad"),
+    "randomization (RI)": ("ci_ri_low", "ci_ri_high", "#27ae60"),
+}
+
+
+def inference_figure(results: pd.DataFrame, title: str, unit: str, synthetic: bool):
+    """One outcome's estimate per design with its CR1, WCR and RI 95% intervals side by side.
+
+    Intervals wider than the plotted range (WCR ones can be, with one or two treated
+    municipalities) are cut at the edge and marked with an arrow.
+    """
+    designs = [d for d in ["target", "population", "triple"] if d in set(results["design"])]
+    rows = results.set_index("design").loc[designs]
+    finite = pd.concat([rows["ci_low"], rows["ci_high"], rows["ci_ri_low"], rows["ci_ri_high"]])
+    finite = finite[np.isfinite(finite)]
+    span = max(float(finite.max() - finite.min()), 1e-12)
+    xmin, xmax = float(finite.min()) - 0.6 * span, float(finite.max()) + 0.6 * span
+    fig, axes = _figure(7.5, 0.9 * len(designs) + 1.5)
     ax = axes[0]
+    for j, (label, (low_col, high_col, color)) in enumerate(INFERENCE_STYLES.items()):
+        offset = (j - 1) * 0.22
+        for i, design in enumerate(designs):
+            low, high = float(rows.loc[design, low_col]), float(rows.loc[design, high_col])
+            shown = (max(low, xmin), min(high, xmax))
+            ax.plot(shown, [i + offset] * 2, color=color, lw=2.5, label=label if i == 0 else None)
+            for end, cut, marker in [(low, xmin, "<"), (high, xmax, ">")]:
+                if (marker == "<" and end < cut) or (marker == ">" and end > cut):
+                    ax.plot([cut], [i + offset], marker=marker, color=color, ms=6)
+            ax.plot([rows.loc[design, "estimate"]], [i + offset], "o", color="black", ms=3)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_xlim(xmin, xmax)
+    ax.set_yticks(np.arange(len(designs)), designs)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{unit} (95% intervals; arrows: interval continues beyond the plot)")
+    ax.set_title(title, fontsize=10)
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    label_synthetic(fig, synthetic)
+    return fig
+
+
+def dilution_figure(row: pd.Series, title: str, unit: str, synthetic: bool):
+    """Target-group effect, the population effect it implies, and what the design could see.
+
+    ``row`` is one row of :func:`lmp.power.dilution_table`. The grey band is the range of
+    population effects smaller than the minimum detectable effect (80% power, randomization
+    inference): an implied population effect inside it could not have been seen.
+    """
     labels = [
-        "target-group\neffect",
-        "expected population\neffect (share x target)",
-        "population\nestimate",
+        "target-group effect",
+        "implied population effect\n(share x target)",
+        "... with estimated spillover",
+        "population estimate",
+        "target-group effect needed\nto be visible",
     ]
-    values = [row["target_effect"], row["expected_population_effect"], row["population_estimate"]]
-    colors = [COLORS["target"], "#95a5a6", COLORS["population"]]
-    ax.bar(labels, values, color=colors)
-    ax.errorbar(
-        [2],
-        [row["population_estimate"]],
-        yerr=[
-            [row["population_estimate"] - row["population_ci_low"]],
-            [row["population_ci_high"] - row["population_estimate"]],
-        ],
-        fmt="none",
-        ecolor="black",
-        capsize=4,
-    )
-    ax.axhline(0, color="black", lw=0.8)
-    ax.set_ylabel(unit)
+    values = [
+        row["target_effect"],
+        row["implied_population_effect"],
+        row["implied_population_effect_with_spillover"],
+        row["population_estimate"],
+        -abs(row["target_effect_needed"])
+        if row["target_effect"] < 0
+        else row["target_effect_needed"],
+    ]
+    colors = [COLORS["target"], "#95a5a6", "#95a5a6", COLORS["population"], "#e67e22"]
+    fig, axes = _figure(7.5, 3.4)
+    ax = axes[0]
+    mde = row["mde_population_ri"]
+    ax.axvspan(-mde, mde, color="#dfe6e9", zorder=0)
+    y = np.arange(len(labels))
+    ax.barh(y, values, color=colors, height=0.6, zorder=2)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel(f"{unit}\ngrey band: population effects too small to detect (80% power, RI)")
     ax.set_title(title, fontsize=10)
     fig.tight_layout(rect=(0, 0.05, 1, 1))
     label_synthetic(fig, synthetic)
     return fig
 
 
-def forest_figure(table: pd.DataFrame, title: str, unit: str, synthetic: bool):
-    """Target-group and population estimates with CIs, one row per proeftuin."""
+def dilution_across_figure(table: pd.DataFrame, title: str, unit: str, synthetic: bool):
+    """Per proeftuin: the target-group effect next to the smallest population effect detectable.
+
+    ``table`` has one row per proeftuin with ``name``, ``target_effect``,
+    ``implied_population_effect`` and ``mde_population_ri``.
+    """
+    fig, axes = _figure(7.5, 0.45 * len(table) + 1.6)
+    ax = axes[0]
+    y = np.arange(len(table))
+    mde = table["mde_population_ri"].to_numpy(float)
+    ax.barh(y, 2 * mde, left=-mde, color="#dfe6e9", height=0.7, label="population MDE (+/-)")
+    ax.plot(table["target_effect"], y, "o", color=COLORS["target"], label="target-group effect")
+    ax.plot(
+        table["implied_population_effect"],
+        y,
+        "D",
+        color=COLORS["population"],
+        ms=4,
+        label="implied population effect",
+    )
+    ax.axvline(0, color="black", lw=0.8)
+    ax.set_yticks(y, table["name"])
+    ax.invert_yaxis()
+    ax.set_xlabel(unit)
+    ax.set_title(title, fontsize=10)
+    ax.legend(frameon=False, fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    label_synthetic(fig, synthetic)
+    return fig
+
+
+def sensitivity_figure(tables: dict[str, pd.DataFrame], title: str, unit: str, synthetic: bool):
+    """Robust intervals against M-bar, one panel per design (lmp.sensitivity tables)."""
+    fig, axes = _figure(4 * len(tables), 3.2, ncols=len(tables))
+    for ax, (design, table) in zip(axes, tables.items(), strict=True):
+        color = COLORS.get(design, "black")
+        ax.fill_between(
+            table["mbar"],
+            table["ci_low"],
+            table["ci_high"],
+            color=color,
+            alpha=0.2,
+            label="robust 95% interval",
+        )
+        ax.fill_between(
+            table["mbar"],
+            table["id_low"],
+            table["id_high"],
+            color=color,
+            alpha=0.5,
+            label="identified set",
+        )
+        ax.axhline(0, color="black", lw=0.8)
+        ax.set_xlabel("M-bar (post / largest pre-period trend change)")
+        ax.set_ylabel(unit)
+        ax.set_title(design, fontsize=9)
+        ax.legend(frameon=False, fontsize=7, loc="upper left")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    label_synthetic(fig, synthetic)
+    return fig
+
+
+def forest_figure(
+    table: pd.DataFrame,
+    title: str,
+    unit: str,
+    synthetic: bool,
+    ci: tuple[str, str] = ("ci_ri_low", "ci_ri_high"),
+):
+    """Target-group and population estimates with CIs (by default RI), one row per proeftuin."""
     names = list(dict.fromkeys(table["name"]))
     fig, axes = _figure(7.5, 0.45 * len(names) + 1.4)
     ax = axes[0]
@@ -160,7 +280,7 @@ def forest_figure(table: pd.DataFrame, title: str, unit: str, synthetic: bool):
         ax.errorbar(
             part["estimate"],
             y,
-            xerr=[part["estimate"] - part["ci_low"], part["ci_high"] - part["estimate"]],
+            xerr=[part["estimate"] - part[ci[0]], part[ci[1]] - part["estimate"]],
             fmt="o",
             ms=4,
             capsize=2,
@@ -173,6 +293,75 @@ def forest_figure(table: pd.DataFrame, title: str, unit: str, synthetic: bool):
     ax.set_xlabel(unit)
     ax.set_title(title, fontsize=10)
     ax.legend(frameon=False, fontsize=8, loc="lower right")
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    label_synthetic(fig, synthetic)
+    return fig
+
+
+def meta_forest_figure(
+    table: pd.DataFrame, pooled: pd.Series, title: str, unit: str, synthetic: bool
+):
+    """One design's per-proeftuin estimates (+/- 1.96 x the SE the meta-analysis used) and the
+    pooled random-effects estimate as a diamond with its Hartung-Knapp interval.
+
+    ``table`` has ``name``, ``estimate`` and ``meta_se``; ``pooled`` is one row of
+    :func:`lmp.meta.meta_analysis`.
+    """
+    n = len(table)
+    fig, axes = _figure(7.5, 0.42 * (n + 2) + 1.4)
+    ax = axes[0]
+    y = np.arange(n)
+    half = 1.959963984540054 * table["meta_se"].to_numpy(float)
+    ax.errorbar(table["estimate"], y, xerr=half, fmt="s", ms=4, capsize=2, color="#2c3e50")
+    centre, low, high = pooled["estimate"], pooled["ci_low_hk"], pooled["ci_high_hk"]
+    diamond_y = n + 0.6
+    ax.fill(
+        [low, centre, high, centre],
+        [diamond_y, diamond_y - 0.3, diamond_y, diamond_y + 0.3],
+        color="#c0392b",
+    )
+    ax.axvline(0, color="black", lw=0.8)
+    labels = [*table["name"], ""]
+    ax.set_yticks([*y, diamond_y], [*labels[:-1], "pooled (random effects,\nHartung-Knapp 95% CI)"])
+    ax.invert_yaxis()
+    ax.set_xlabel(unit)
+    ax.set_title(
+        f"{title}\ntau\u00b2 = {pooled['tau2']:.4g}, I\u00b2 = {pooled['i2']:.0f}%", fontsize=10
+    )
+    fig.tight_layout(rect=(0, 0.05, 1, 1))
+    label_synthetic(fig, synthetic)
+    return fig
+
+
+def synthetic_control_figure(results: list, title: str, unit: str, synthetic: bool):
+    """Per design: the proeftuin's path against its synthetic control, and the average post-start
+    gap among the placebo regions' (lmp.synthcontrol results)."""
+    with plt.rc_context(STYLE):
+        fig, grid = plt.subplots(len(results), 2, figsize=(9, 3.0 * len(results)), squeeze=False)
+    for (left, right), res in zip(grid, results, strict=True):
+        gaps = res.gaps
+        start = gaps.loc[gaps["post"] == 1, "year"].min()
+        left.plot(
+            gaps["year"], gaps["treated"], "o-", ms=3, color=COLORS[res.design], label="proeftuin"
+        )
+        left.plot(
+            gaps["year"], gaps["synthetic"], "s--", ms=3, color="#2c3e50", label="synthetic control"
+        )
+        left.axvline(start - 0.5, color="grey", ls="--", lw=1)
+        left.set_title(f"{res.design}: paths", fontsize=9)
+        left.set_ylabel(unit)
+        left.legend(frameon=False, fontsize=7)
+        right.hist(res.placebos["estimate"], bins=30, color="#bdc3c7")
+        right.axvline(res.estimate, color=COLORS[res.design], lw=2, label="proeftuin")
+        right.axvline(0, color="black", lw=0.8)
+        right.set_title(
+            f"{res.design}: average post gap vs {res.n_placebos} placebo regions "
+            f"(p = {res.p_value_gap:.2f})",
+            fontsize=9,
+        )
+        right.set_xlabel(unit)
+        right.legend(frameon=False, fontsize=7)
+    fig.suptitle(title, fontsize=10)
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     label_synthetic(fig, synthetic)
     return fig

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from lmp.contract import Dataset
-from lmp.did import DidResult
 from lmp.disclosure import assert_publishable, suppress
 from lmp.errors import LmpError
 from lmp.reference import Reference, load_reference
@@ -123,43 +123,161 @@ def target_share(data: Dataset, slug: str, outcome: str, ref: Reference | None =
     return float(rows.loc[in_target, "n_persons"].sum() / rows["n_persons"].sum())
 
 
-def dilution(target: DidResult, population: DidResult, share: float) -> pd.DataFrame:
-    """How large the population effect should be if only the target group was affected.
+INFERENCE_COLUMNS = {
+    "outcome": "outcome",
+    "design": "design",
+    "estimate": "estimate",
+    "se": "SE (CR1)",
+    "p_value": "p (CR1)",
+    "ci_low": "CI low (CR1)",
+    "ci_high": "CI high (CR1)",
+    "p_wcr": "p (WCR)",
+    "ci_wcr_low": "CI low (WCR)",
+    "ci_wcr_high": "CI high (WCR)",
+    "p_ri": "p (RI)",
+    "ci_ri_low": "CI low (RI)",
+    "ci_ri_high": "CI high (RI)",
+    "true_value": "true value",
+}
 
-    Expected population effect = share x target-group effect (no spillover assumed). Compared with
-    the population estimate and its CI; a CI that covers both zero and the expectation means the
-    population design cannot tell them apart.
+
+def readable(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
+    """Floats rounded to ``digits`` significant digits, for display (0/1 outcomes stay visible)."""
+
+    def significant(value):
+        if isinstance(value, float) and np.isfinite(value) and value != 0:
+            return float(f"{value:.{digits}g}")
+        return value
+
+    return frame.map(significant)
+
+
+def inference_table(results: pd.DataFrame) -> pd.DataFrame:
+    """The results with CR1, WCR and RI side by side, columns named for a reader."""
+    columns = [c for c in INFERENCE_COLUMNS if c in results]
+    return results[columns].rename(columns=INFERENCE_COLUMNS)
+
+
+def inference_guide(result: pd.Series) -> str:
+    """Which inference to trust for this proeftuin, and why, in plain words (Markdown).
+
+    ``result`` is one row of the results table (any design: the counts are the same). The
+    reasoning follows MacKinnon & Webb (2017, 2018) and Conley & Taber (2011), and lmp's own
+    size study (``benchmarks/results/size.md``).
     """
-    expected = share * target.estimate
-    return pd.DataFrame(
-        [
-            {
-                "outcome": target.outcome,
-                "target_effect": target.estimate,
-                "target_share": share,
-                "expected_population_effect": expected,
-                "population_estimate": population.estimate,
-                "population_ci_low": population.ci_low,
-                "population_ci_high": population.ci_high,
-                "population_ci_covers_zero": population.ci_low <= 0 <= population.ci_high,
-                "population_ci_covers_expected": population.ci_low
-                <= expected
-                <= population.ci_high,
-            }
-        ]
+    k, g = int(result["n_treated_clusters"]), int(result["n_clusters"])
+    placebos = int(result["ri_placebos"])
+    regions = (
+        f"all {placebos} possible"
+        if bool(result["ri_enumerated"])
+        else f"{placebos} randomly drawn"
     )
+    municipalities = "municipality" if k == 1 else "municipalities"
+    lines = [
+        f"**Which inference to trust.** This proeftuin has **{k} treated {municipalities}** "
+        f"among {g}. With so few treated clusters:",
+        "",
+        f"- **Randomization inference (RI) is the one to trust.** It re-estimates the same DiD "
+        f"with the treatment moved to {regions} placebo regions of {k} comparison "
+        f"{municipalities} and asks how unusual the proeftuin's estimate is among them. It needs "
+        "no large-sample approximation, only that the proeftuin could have been any of those "
+        "regions as far as noise goes (comparable size and volatility); its interval assumes a "
+        "constant additive effect.",
+    ]
+    if k <= 2:
+        lines.append(
+            "- **The wild cluster bootstrap (WCR) is not informative here.** With one or two "
+            "treated municipalities its bootstrap distribution is dominated by the treated "
+            "cluster's own residuals, so it hardly ever rejects and its intervals are very wide "
+            "or unbounded (MacKinnon & Webb 2017). It is shown for completeness."
+        )
+    else:
+        lines.append(
+            "- **The wild cluster bootstrap (WCR) is a useful second opinion.** It imposes the "
+            "null, resamples whole municipalities with Webb weights and keeps the test's size "
+            "much closer to 5% than CR1 with a few treated municipalities; where RI and WCR "
+            "agree, the conclusion is robust."
+        )
+    lines.append(
+        "- **Conventional cluster-robust (CR1) results are shown for reference only.** Their "
+        "standard errors lean on many treated clusters; with few, they are too small and the "
+        "p-values too optimistic (Conley & Taber 2011). A CR1 p-value below 0.05 on its own is "
+        "not evidence of an effect here."
+    )
+    return "\n".join(lines)
 
 
-def dilution_text(table: pd.DataFrame) -> str:
-    """The dilution table in one Markdown sentence for a policy reader."""
-    row = table.iloc[0]
-    return (
-        f"The target group is **{100 * row['target_share']:.1f}%** of the proeftuin's population. "
-        f"A target-group effect of {row['target_effect']:,.1f} would move the population mean by "
-        f"about {row['expected_population_effect']:,.1f}; the population estimate is "
-        f"{row['population_estimate']:,.1f} with 95% interval [{row['population_ci_low']:,.1f}, "
-        f"{row['population_ci_high']:,.1f}]."
+def visibility_text(headline: pd.DataFrame, everything: pd.DataFrame) -> str:
+    """How often the implied population effect reaches the population MDE, in plain words.
+
+    ``headline`` holds one dilution row per proeftuin for the headline outcome, ``everything`` the
+    rows of all outcomes (see :func:`lmp.power.dilution_table`).
+    """
+    seen, total = int(headline["implied_visible"].sum()), len(headline)
+    seen_all, total_all = int(everything["implied_visible"].sum()), len(everything)
+    text = (
+        f"In **{seen} of {total}** proeftuinen the population effect implied by the estimated "
+        f"target-group effect reaches the population design's minimum detectable effect; across "
+        f"all outcomes, {seen_all} of {total_all}. "
     )
+    if seen_all <= total_all / 2:
+        text += (
+            "Most target-group effects, diluted by the target group's share, are smaller than "
+            "anything the population design could detect with one treated region: a population "
+            "analysis that finds nothing says little about the target groups."
+        )
+    else:
+        text += (
+            "Most implied population effects are large enough to be detected: where the "
+            "population estimate still shows nothing, dilution alone does not explain it."
+        )
+    return text
+
+
+def synthetic_control_table(controls: list, results: pd.DataFrame) -> pd.DataFrame:
+    """Synthetic-control estimates (lmp.synthcontrol results) beside the DiD with RI, per design."""
+    rows = []
+    for sc in controls:
+        did_row = results[(results["outcome"] == sc.outcome) & (results["design"] == sc.design)]
+        did_row = did_row.iloc[0]
+        row = {
+            "outcome": sc.outcome,
+            "design": sc.design,
+            "sc_estimate": sc.estimate,
+            "sc_p_gap": sc.p_value_gap,
+            "sc_p_rmspe_ratio": sc.p_value_ratio,
+            "sc_pre_rmspe": sc.pre_rmspe,
+            "sc_placebos": sc.n_placebos,
+            "sc_donors_weighted": sc.n_donors_weighted,
+            "did_estimate": did_row["estimate"],
+            "did_p_ri": did_row["p_ri"],
+            "did_ci_ri_low": did_row["ci_ri_low"],
+            "did_ci_ri_high": did_row["ci_ri_high"],
+        }
+        if "true_value" in did_row and pd.notna(did_row["true_value"]):
+            row["true_value"] = did_row["true_value"]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def synthetic_control_text(table: pd.DataFrame, alpha: float = 0.05) -> str:
+    """Whether the synthetic control and the DiD tell the same story, per design, in words."""
+    lines = []
+    for row in table.itertuples(index=False):
+        same_sign = np.sign(row.sc_estimate) == np.sign(row.did_estimate)
+        sc_sig, did_sig = row.sc_p_gap < alpha, row.did_p_ri < alpha
+        inside = row.did_ci_ri_low <= row.sc_estimate <= row.did_ci_ri_high
+        if sc_sig == did_sig and (same_sign or not did_sig):
+            verdict = "agree"
+        else:
+            verdict = "disagree"
+        lines.append(
+            f"- **{row.design}**: synthetic control {row.sc_estimate:,.4g} (placebo p = "
+            f"{row.sc_p_gap:.3f}) against DiD {row.did_estimate:,.4g} (RI p = {row.did_p_ri:.3f}): "
+            f"they **{verdict}** on whether there is an effect at {alpha:.0%}; the synthetic "
+            f"control estimate lies {'inside' if inside else 'outside'} the DiD's RI interval."
+        )
+    return "\n".join(lines)
 
 
 def with_truth(results: pd.DataFrame, data: Dataset) -> pd.DataFrame:
@@ -191,46 +309,64 @@ def write_table(
     frame.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
 
 
-def collect_results(
-    outputs_root: str | Path, proeftuinen: list[str] | None = None, ref: Reference | None = None
+def collect_table(
+    outputs_root: str | Path,
+    table: str,
+    proeftuinen: list[str] | None = None,
+    ref: Reference | None = None,
 ) -> pd.DataFrame:
-    """Stack the ``tables/results.csv`` of the proeftuin reports (default: all), in reference order."""
+    """Stack ``tables/<table>.csv`` of the proeftuin reports (default: all), in reference order.
+
+    Adds the proeftuin's ``proeftuin`` slug (if absent), ``name`` and ``confidence``.
+    """
     ref = ref or load_reference()
-    parts = []
     wanted = (
         ref.proeftuinen
         if proeftuinen is None
         else ref.proeftuinen[ref.proeftuinen["slug"].isin(proeftuinen)]
     )
+    parts = []
     for _, row in wanted.iterrows():
-        path = Path(outputs_root) / row["slug"] / "tables" / "results.csv"
+        path = Path(outputs_root) / row["slug"] / "tables" / f"{table}.csv"
         if not path.exists():
             raise LmpError(f"{path}: missing; render the proeftuin reports before the synthesis")
         part = pd.read_csv(path)
+        if "proeftuin" not in part:
+            part.insert(0, "proeftuin", row["slug"])
         parts.append(part.assign(name=row["name"], confidence=row["confidence"]))
     return pd.concat(parts, ignore_index=True)
 
 
+def collect_results(
+    outputs_root: str | Path, proeftuinen: list[str] | None = None, ref: Reference | None = None
+) -> pd.DataFrame:
+    """Stack the ``tables/results.csv`` of the proeftuin reports (see :func:`collect_table`)."""
+    return collect_table(outputs_root, "results", proeftuinen, ref)
+
+
 def side_by_side(results: pd.DataFrame, outcome: str) -> pd.DataFrame:
-    """One row per proeftuin: estimate and CI for each design (and the true value if synthetic)."""
+    """One row per proeftuin: estimate, RI interval and p for each design (and the truth if synthetic)."""
     part = results[results["outcome"] == outcome]
-    wide = part.pivot(
-        index="name", columns="design", values=["estimate", "ci_low", "ci_high", "true_value"]
-    )
+    stats = ["estimate", "ci_ri_low", "ci_ri_high", "p_ri", "true_value"]
+    wide = part.pivot(index="name", columns="design", values=[s for s in stats if s in part])
     wide.columns = [f"{design}_{stat}" for stat, design in wide.columns]
-    order = [
-        f"{d}_{s}"
-        for d in ["target", "population", "triple"]
-        for s in ["estimate", "ci_low", "ci_high", "true_value"]
-    ]
+    order = [f"{d}_{s}" for d in ["target", "population", "triple"] for s in stats]
     wide = wide[[c for c in order if c in wide and wide[c].notna().any()]]
     names = list(dict.fromkeys(part["name"]))
     return wide.reindex(names).reset_index()
 
 
-def significance_counts(results: pd.DataFrame) -> pd.DataFrame:
-    """Per outcome and design: proeftuinen whose 95% CI excludes zero, out of all."""
-    excludes = (results["ci_low"] > 0) | (results["ci_high"] < 0)
-    table = results.assign(ci_excludes_zero=excludes).groupby(["outcome", "design"], sort=True)
-    counts = table["ci_excludes_zero"].agg(["sum", "count"]).reset_index()
-    return counts.rename(columns={"sum": "ci_excludes_zero", "count": "proeftuinen"})
+def significance_counts(results: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+    """Per outcome and design: proeftuinen with p < alpha by CR1, WCR and RI, out of all."""
+    flags = results.assign(
+        cr1=results["p_value"] < alpha,
+        wcr=results["p_wcr"] < alpha,
+        ri=results["p_ri"] < alpha,
+    )
+    counts = flags.groupby(["outcome", "design"], sort=True).agg(
+        significant_cr1=("cr1", "sum"),
+        significant_wcr=("wcr", "sum"),
+        significant_ri=("ri", "sum"),
+        proeftuinen=("cr1", "size"),
+    )
+    return counts.reset_index()

@@ -14,10 +14,11 @@
 # %% [markdown]
 # # Across the proeftuinen: target group against whole population
 #
-# This report reads the results table of every proeftuin report and sets them side by side. The
-# national monitor found that effects aimed at target groups did not show at the level of the
-# regional population; the forest plots show, per proeftuin, the target-group effect next to the
-# population effect.
+# This report reads the tables of every proeftuin report and sets them side by side. The national
+# monitor found that effects aimed at target groups did not show at the level of the regional
+# population. Here we ask, for all nine proeftuinen together: how large are the target-group,
+# population and triple-difference effects, how much do they differ between proeftuinen, and
+# could the population design have seen the target-group effects at all?
 
 # %% tags=["parameters"]
 outputs_root = "outputs"
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from IPython.display import Image, Markdown, display
 
-from lmp import plots, summaries
+from lmp import meta, plots, summaries
 from lmp.contract import load_data
 from lmp.reference import load_reference
 
@@ -43,36 +44,127 @@ data = load_data(data_path)
 display(Markdown(summaries.banner(data)))
 results = summaries.collect_results(outputs_root, proeftuinen, ref)
 summaries.write_table(results, f"{output_dir}/tables/all_results.csv")
+headline = ref.outcome(headline_outcome)
 
 # %% [markdown]
 # ## 1. Headline outcome, all proeftuinen
 #
-# Estimates with 95% CR1 confidence intervals. Proeftuinen whose identity could not be confirmed
-# from a source are marked in the reference data (`confidence`).
+# Estimates with randomization-inference (RI) 95% intervals and p-values, the inference the
+# proeftuin reports trust with one treated region (see their section 4). Proeftuinen whose identity
+# could not be confirmed from a source are marked in the reference data (`confidence`).
 
 # %%
-headline = ref.outcome(headline_outcome)
-table = summaries.side_by_side(results, headline_outcome)
-display(table.round(2))
+display(summaries.readable(summaries.side_by_side(results, headline_outcome)))
 
 # %% [markdown]
-# ## 2. Forest plot: target group against whole population
+# ## 2. Every effect with all three kinds of inference
+#
+# The full table (`tables/all_results.csv`) holds every proeftuin, outcome and design with CR1,
+# wild cluster restricted bootstrap (WCR) and RI inference. For the headline outcome:
 
 # %%
 part = results[results["outcome"] == headline_outcome]
+display(summaries.readable(summaries.inference_table(part).assign(proeftuin=part["proeftuin"])))
+
+# %% [markdown]
+# How many proeftuinen show an effect at the 5% level, by each kind of inference. The gap between
+# the CR1 column and the other two is the cost of trusting conventional standard errors with one
+# treated region.
+
+# %%
+counts = summaries.significance_counts(results)
+summaries.write_table(counts, f"{output_dir}/tables/significance_counts.csv", count_columns=[])
+display(counts)
+
+# %% [markdown]
+# ## 3. Forest plot: target group against whole population
+
+# %%
 fig = plots.forest_figure(
-    part, f"{headline['label_en']}: target group vs population", headline["unit"], data.synthetic
+    part,
+    f"{headline['label_en']}: target group vs population (RI 95% CI)",
+    headline["unit"],
+    data.synthetic,
 )
 display(Image(filename=str(plots.save(fig, output_dir, f"forest_{headline_outcome}"))))
 
 # %% [markdown]
-# ## 3. Every outcome
+# ## 4. Random-effects meta-analysis
 #
-# The same comparison for each Triple Aim outcome: how many proeftuinen show a target-group effect
-# whose 95% interval excludes zero, and how many show one in the whole population.
+# One pooled effect per outcome and design across the proeftuinen (DerSimonian-Laird tau², with
+# Hartung-Knapp intervals, which hold their level better with nine studies). Each proeftuin's
+# standard error is the spread of its placebo estimates from randomization inference, not its CR1
+# standard error, which is far too small with one treated region. Two cautions: the proeftuinen
+# share one comparison pool, so their estimates are not independent and the pooled standard error
+# is optimistic; and a pooled effect averages different interventions for different target groups -
+# read it as "the typical proeftuin", and read tau² and I² as how much they differ.
 
 # %%
-display(summaries.significance_counts(results).round(3))
+pooled = meta.meta_analysis(results.assign(meta_se=results["sd_ri"]), se_col="meta_se", method="dl")
+summaries.write_table(pooled, f"{output_dir}/tables/meta_analysis.csv", count_columns=[])
+columns = [
+    "outcome",
+    "design",
+    "k",
+    "estimate",
+    "ci_low_hk",
+    "ci_high_hk",
+    "p_value_hk",
+    "tau2",
+    "i2",
+    "q_p_value",
+]
+display(summaries.readable(pooled[columns]))
+for design in ["target", "population", "triple"]:
+    rows = part[part["design"] == design].assign(meta_se=lambda f: f["sd_ri"])
+    row = pooled[(pooled["outcome"] == headline_outcome) & (pooled["design"] == design)].iloc[0]
+    fig = plots.meta_forest_figure(
+        rows, row, f"{headline['label_en']}, {design}", headline["unit"], data.synthetic
+    )
+    display(Image(filename=str(plots.save(fig, output_dir, f"meta_{headline_outcome}_{design}"))))
+
+# %% [markdown]
+# ## 5. Could the population design have seen the target-group effects?
+#
+# Per proeftuin, the target-group effect, the population effect it implies (target-group effect
+# times the target group's share), and the grey band of population effects smaller than the
+# population design's minimum detectable effect (80% power, randomization inference). An implied
+# effect inside the band could not have been seen, whatever its size in the target group.
+
+# %%
+dilution = summaries.collect_table(outputs_root, "dilution", proeftuinen, ref)
+summaries.write_table(dilution, f"{output_dir}/tables/dilution.csv", count_columns=[])
+head = dilution[dilution["outcome"] == headline_outcome].reset_index(drop=True)
+display(
+    summaries.readable(
+        head[
+            [
+                "name",
+                "target_effect",
+                "target_share",
+                "implied_population_effect",
+                "mde_population_ri",
+                "implied_visible",
+                "target_effect_needed",
+            ]
+        ]
+    )
+)
+fig = plots.dilution_across_figure(
+    head,
+    f"{headline['label_en']}: what the population design could see",
+    headline["unit"],
+    data.synthetic,
+)
+display(Image(filename=str(plots.save(fig, output_dir, f"dilution_{headline_outcome}"))))
+display(Markdown(summaries.visibility_text(head, dilution)))
+
+# %% [markdown]
+# ## 6. Every outcome
+#
+# Forest plots (RI intervals) for every other outcome are in `figures/`.
+
+# %%
 for outcome in sorted(set(results["outcome"]) - {headline_outcome}):
     label = ref.outcome(outcome)
     fig = plots.forest_figure(

@@ -39,6 +39,7 @@ outcomes = [
 ]
 headline_outcome = "cost_total"
 trend_outcomes = ["cost_total", "good_health", "avoidable_admission"]  # one per Triple Aim goal
+seed = 20130  # bootstrap draws and placebo regions
 output_dir = "outputs/mijnzorg"
 
 # %%
@@ -46,8 +47,9 @@ import os
 from pathlib import Path
 
 from IPython.display import Image, Markdown, display
+from scipy import stats
 
-from lmp import did, plots, summaries
+from lmp import did, plots, power, sensitivity, summaries, synthcontrol
 from lmp.contract import load_data
 from lmp.reference import load_reference
 
@@ -99,43 +101,42 @@ for code in trend_outcomes:
     display(Image(filename=str(plots.save(fig, output_dir, f"trends_{code}"))))
 
 # %% [markdown]
-# ## 4. Difference-in-differences
+# ## 4. Difference-in-differences, with inference that holds for one treated region
 #
 # Three designs per outcome, each a person-weighted regression with municipality and year fixed
-# effects and standard errors clustered by municipality (CR1):
+# effects:
 #
 # - **target**: the target group in the proeftuin against the same segments elsewhere;
 # - **population**: everybody in the proeftuin against everybody elsewhere;
 # - **triple**: the target-group difference minus the non-target difference, which removes shocks
 #   that hit a whole municipality in a year.
 #
-# A caution on the p-values: with one proeftuin of a handful of municipalities, conventional
-# cluster-robust standard errors are known to be too small (MacKinnon & Webb 2017). Read the
-# intervals below as optimistic.
+# Every estimate comes with three kinds of inference: conventional cluster-robust standard errors
+# (CR1), the wild cluster restricted bootstrap (WCR: 9,999 draws of Webb weights, null imposed,
+# interval by test inversion) and randomization inference (RI: the same estimate for placebo
+# regions of comparison municipalities, interval by test inversion). The text below the table
+# says which to trust for this proeftuin, and why.
 
 # %%
-results = summaries.with_truth(did.estimate_all(data, proeftuin, outcomes, ref=ref), data)
+results = did.estimate_all(data, proeftuin, outcomes, ref=ref, inference="all", seed=seed)
+results = summaries.with_truth(results, data)
 summaries.write_table(results, f"{output_dir}/tables/results.csv")
-columns = [
-    "outcome",
-    "design",
-    "estimate",
-    "se",
-    "ci_low",
-    "ci_high",
-    "p_value",
-    "n_persons",
-    "n_clusters",
-]
-if data.synthetic:
-    columns.append("true_value")
-display(results[columns].round(4))
+display(summaries.readable(summaries.inference_table(results)))
+display(Markdown(summaries.inference_guide(results.iloc[0])))
+
+# %%
+part = results[results["outcome"] == headline_outcome]
+fig = plots.inference_figure(
+    part, f"{headline['label_en']}: three kinds of 95% interval", headline["unit"], data.synthetic
+)
+display(Image(filename=str(plots.save(fig, output_dir, "inference"))))
 
 # %% [markdown]
 # ## 5. Event study: were the trends parallel before the start?
 #
 # One estimate per year relative to the start (the year before the start is the reference). Estimates
-# before the start should scatter around zero; the joint test of all of them is the pre-trend test.
+# before the start should scatter around zero; the joint test of all of them is the pre-trend test
+# (CR1, so as optimistic as CR1 is: a pre-trend it does not flag may still be there).
 
 # %%
 studies = [
@@ -151,28 +152,80 @@ fig = plots.event_study_figure(studies, title, headline["unit"], data.synthetic)
 display(Image(filename=str(plots.save(fig, output_dir, "event_study"))))
 
 # %% [markdown]
-# ## 6. Dilution: why a target-group effect can vanish in the population
+# ### How much could a trend difference change the conclusion?
 #
-# If only the target group is affected, the population effect is the target-group effect times the
-# target group's share of the population. The table compares that expectation with the population
-# estimate and its confidence interval.
+# A joint pre-trend test that does not reject is weak evidence with few treated municipalities.
+# Following the idea of Rambachan & Roth's relative-magnitude bounds, we allow the trend
+# difference after the start to change, year on year, by up to M-bar times the largest change seen
+# before the start, and show the average post-start effect's identified set and a robust 95%
+# interval for each M-bar. The interval's critical value is inflated by the ratio of the
+# randomization-inference to the CR1 interval of the DiD estimate, so it is as cautious as the
+# inference this report trusts. (A simplified, conservative version of their method: see
+# `lmp/sensitivity.py`.)
 
 # %%
-target = did.estimate(data, proeftuin, headline_outcome, "target", ref=ref)
-population = did.estimate(data, proeftuin, headline_outcome, "population", ref=ref)
-share = summaries.target_share(data, proeftuin, headline_outcome, ref)
-dilution = summaries.dilution(target, population, share)
-summaries.write_table(dilution, f"{output_dir}/tables/dilution.csv")
-display(dilution.round(4).T)
-fig = plots.dilution_figure(
-    dilution, f"Dilution: {headline['label_en']}", headline["unit"], data.synthetic
+bounds = {}
+for study in studies:
+    row = part.set_index("design").loc[study.design]
+    inflation = (row["ci_ri_high"] - row["ci_ri_low"]) / (row["ci_high"] - row["ci_low"])
+    critical = inflation * float(stats.t.ppf(0.975, study.n_clusters - 1))
+    table = sensitivity.relative_magnitude_bounds(study, critical_value=critical)
+    summaries.write_table(
+        table.assign(design=study.design), f"{output_dir}/tables/sensitivity_{study.design}.csv"
+    )
+    bounds[study.design] = table
+    breakdown = sensitivity.breakdown_mbar(study, critical_value=critical)
+    display(Markdown(f"**{study.design}**: " + sensitivity.sensitivity_text(table, breakdown)))
+fig = plots.sensitivity_figure(
+    bounds,
+    f"Sensitivity to trend differences: {headline['label_en']}",
+    headline["unit"],
+    data.synthetic,
 )
-display(Image(filename=str(plots.save(fig, output_dir, "dilution"))))
-display(Markdown(summaries.dilution_text(dilution)))
+display(Image(filename=str(plots.save(fig, output_dir, "sensitivity"))))
 
 # %% [markdown]
-# ## 7. What this report does not yet do
+# ## 6. Dilution and power: why a target-group effect can vanish in the population
 #
-# Inference that holds with one treated region (wild cluster bootstrap, randomization inference),
-# power and minimum detectable effects, pre-trend sensitivity and synthetic control are planned
-# additions. Until then, treat the CR1 p-values above as a lower bound on the real uncertainty.
+# If only the target group is affected, the population effect is the target-group effect times
+# the target group's share of the population (plus any spillover on everybody else, estimated as
+# the target-group minus the triple-difference effect). Whether the population design could see
+# it depends on its minimum detectable effect (MDE: the smallest effect found with 80% power in a
+# 5% two-sided test), computed here under randomization inference, the inference this report
+# trusts; the CR1 MDE is shown for comparison.
+
+# %%
+shares = {code: summaries.target_share(data, proeftuin, code, ref) for code in outcomes}
+dilution = power.dilution_table(results, shares)
+summaries.write_table(dilution, f"{output_dir}/tables/dilution.csv")
+display(summaries.readable(dilution))
+row = dilution.set_index("outcome").loc[headline_outcome]
+fig = plots.dilution_figure(
+    row, f"Dilution and power: {headline['label_en']}", headline["unit"], data.synthetic
+)
+display(Image(filename=str(plots.save(fig, output_dir, "dilution"))))
+display(Markdown(power.dilution_text(row, headline["unit"])))
+
+# %% [markdown]
+# ## 7. Robustness: synthetic control
+#
+# A different way to build the comparison: instead of all comparison municipalities with equal
+# standing, a weighted average of them whose path matches the proeftuin's before the start
+# (Abadie, Diamond & Hainmueller 2010; weights over municipalities, fitted on the pre-start years).
+# The effect is the average gap after the start; its p-value compares that gap with the same
+# quantity for placebo regions of comparison municipalities. Where the synthetic control and the
+# DiD agree, the conclusion does not hinge on the parallel-trends assumption of the DiD alone.
+
+# %%
+controls = [
+    synthcontrol.synthetic_control(data, proeftuin, headline_outcome, design, seed=seed, ref=ref)
+    for design in ["target", "population"]
+]
+robustness = summaries.synthetic_control_table(controls, results)
+summaries.write_table(robustness, f"{output_dir}/tables/synthetic_control.csv", count_columns=[])
+display(summaries.readable(robustness))
+fig = plots.synthetic_control_figure(
+    controls, f"Synthetic control: {headline['label_en']}", headline["unit"], data.synthetic
+)
+display(Image(filename=str(plots.save(fig, output_dir, "synthetic_control"))))
+display(Markdown(summaries.synthetic_control_text(robustness)))
