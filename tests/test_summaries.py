@@ -1,0 +1,52 @@
+"""The report helpers that turn results into tables and plain words."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from lmp import did, summaries
+from tests.conftest import PROEFTUIN
+
+
+def _row(k: int) -> pd.Series:
+    return pd.Series(
+        {"n_treated_clusters": k, "n_clusters": 300, "ri_placebos": 999, "ri_enumerated": False}
+    )
+
+
+def test_inference_guide_depends_on_the_number_of_treated_municipalities():
+    one = summaries.inference_guide(_row(1))
+    many = summaries.inference_guide(_row(7))
+    assert "1 treated municipality**" in one and "not informative" in one
+    assert "7 treated municipalities**" in many and "second opinion" in many
+    for text in (one, many):
+        assert "Randomization inference (RI) is the one to trust" in text
+        assert "999 randomly drawn placebo regions" in text
+
+
+def test_significance_counts_count_each_kind_of_inference(cells):
+    results = did.estimate_all(
+        cells, PROEFTUIN, ["cost_total"], inference="all", wcr_reps=199, ri_reps=99
+    )
+    stacked = pd.concat([results, results.assign(p_value=1.0, p_wcr=0.01, p_ri=0.5)])
+    counts = summaries.significance_counts(stacked).set_index("design")
+    for design in did.DESIGNS:
+        row = results.set_index("design").loc[design]
+        assert counts.loc[design, "proeftuinen"] == 2
+        assert counts.loc[design, "significant_cr1"] == int(row["p_value"] < 0.05)
+        assert counts.loc[design, "significant_wcr"] == int(row["p_wcr"] < 0.05) + 1
+        assert counts.loc[design, "significant_ri"] == int(row["p_ri"] < 0.05)
+
+
+def test_visibility_text_follows_the_counts():
+    few = pd.DataFrame({"implied_visible": [True, False, False]})
+    most = pd.DataFrame({"implied_visible": [True, True, False]})
+    assert "1 of 3" in summaries.visibility_text(few, few)
+    assert "smaller than anything" in summaries.visibility_text(few, few)
+    assert "dilution alone does not explain" in summaries.visibility_text(most, most)
+
+
+def test_readable_keeps_small_probabilities_visible():
+    frame = pd.DataFrame({"x": [0.000123456, 12345.678, 0.0], "name": ["a", "b", "c"]})
+    out = summaries.readable(frame)
+    assert list(out["x"]) == [0.0001235, 12350.0, 0.0] and list(out["name"]) == ["a", "b", "c"]
