@@ -248,6 +248,8 @@ def synthetic_control_table(controls: list, results: pd.DataFrame) -> pd.DataFra
             "sc_p_rmspe_ratio": sc.p_value_ratio,
             "sc_pre_rmspe": sc.pre_rmspe,
             "sc_placebos": sc.n_placebos,
+            "sc_placebo_mean": float(sc.placebos["estimate"].mean()),
+            "sc_placebo_sd": float(sc.placebos["estimate"].std(ddof=1)),
             "sc_donors_weighted": sc.n_donors_weighted,
             "did_estimate": did_row["estimate"],
             "did_p_ri": did_row["p_ri"],
@@ -261,7 +263,11 @@ def synthetic_control_table(controls: list, results: pd.DataFrame) -> pd.DataFra
 
 
 def synthetic_control_text(table: pd.DataFrame, alpha: float = 0.05) -> str:
-    """Whether the synthetic control and the DiD tell the same story, per design, in words."""
+    """Whether the synthetic control and the DiD tell the same story, per design, in words.
+
+    Warns when the placebo gaps are not centred on zero (mean beyond half their spread): then the
+    synthetic control is biased in this design and its verdict is not to be relied on.
+    """
     lines = []
     for row in table.itertuples(index=False):
         same_sign = np.sign(row.sc_estimate) == np.sign(row.did_estimate)
@@ -277,6 +283,15 @@ def synthetic_control_text(table: pd.DataFrame, alpha: float = 0.05) -> str:
             f"they **{verdict}** on whether there is an effect at {alpha:.0%}; the synthetic "
             f"control estimate lies {'inside' if inside else 'outside'} the DiD's RI interval."
         )
+        if abs(row.sc_placebo_mean) > 0.5 * row.sc_placebo_sd:
+            lines.append(
+                f"  *Caution*: the placebo regions' average gaps are centred at "
+                f"{row.sc_placebo_mean:,.4g}, not at zero (spread {row.sc_placebo_sd:,.4g}). With "
+                "single municipalities as donors whose means are noisy, the weights fit noise "
+                "before the start that does not persist after it (regression to the mean), so "
+                "the synthetic control is biased for this design and its estimate should not be "
+                "read as an effect."
+            )
     return "\n".join(lines)
 
 

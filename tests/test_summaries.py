@@ -50,3 +50,21 @@ def test_readable_keeps_small_probabilities_visible():
     frame = pd.DataFrame({"x": [0.000123456, 12345.678, 0.0], "name": ["a", "b", "c"]})
     out = summaries.readable(frame)
     assert list(out["x"]) == [0.0001235, 12350.0, 0.0] and list(out["name"]) == ["a", "b", "c"]
+
+
+def test_synthetic_control_text_warns_when_placebos_are_not_centred():
+    base = {
+        "outcome": "cost_total",
+        "design": "target",
+        "sc_estimate": -50.0,
+        "sc_p_gap": 0.3,
+        "sc_placebo_sd": 40.0,
+        "did_estimate": -60.0,
+        "did_p_ri": 0.2,
+        "did_ci_ri_low": -150.0,
+        "did_ci_ri_high": 30.0,
+    }
+    centred = summaries.synthetic_control_text(pd.DataFrame([{**base, "sc_placebo_mean": 5.0}]))
+    shifted = summaries.synthetic_control_text(pd.DataFrame([{**base, "sc_placebo_mean": 45.0}]))
+    assert "**agree**" in centred and "Caution" not in centred
+    assert "Caution" in shifted and "regression to the mean" in shifted
