@@ -1,12 +1,13 @@
 # Two commands do everything on a fresh clone with Python 3.11 and make:
 #   make reports   set up .venv and render every report from the bundled synthetic data
-#   make test      set up .venv and run lint, format check and the test suite
+#   make test      set up .venv and run lint, format check, the test suite and `lmp check`
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup reports test lint format data notebooks clean
+.PHONY: setup reports test lint format data notebooks git-diff clean
 
 setup: $(STAMP)
 
@@ -16,13 +17,26 @@ $(STAMP): pyproject.toml requirements.lock
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c requirements.lock -e ".[dev]"
 	touch $(STAMP)
 
+# Renders only the reports whose inputs changed (outputs/manifest.json); `lmp render --all --force`
+# renders everything.
 reports: $(STAMP)
 	$(BIN)/lmp render --all
 
-test: $(STAMP)
+# The browser test loads the outputs in headless Chromium. CI (Debian, as root) installs it from
+# Debian's packages; elsewhere install it yourself, or the browser test is skipped (not under CI).
+$(CHROMIUM):
+	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "note: no $(CHROMIUM); the browser test is skipped (Debian: apt-get install chromium)"; \
+	fi
+
+# `lmp check` fails when code, notebooks or data changed without re-rendered outputs/.
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest
+	$(BIN)/lmp check
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -34,5 +48,10 @@ data: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -c 'from pathlib import Path; from lmp.render import sync_notebook; [sync_notebook(p) for p in sorted(Path("notebooks").glob("*.py"))]'
 
+# A readable `git diff` of notebooks in this clone (.gitattributes maps *.ipynb to this filter).
+git-diff: $(STAMP)
+	git config diff.ipynb.textconv "$(BIN)/lmp textconv"
+	git config diff.ipynb.cachetextconv true
+
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache outputs/.staging
+	rm -rf $(VENV) .pytest_cache .ruff_cache outputs/.staging outputs/*.previous

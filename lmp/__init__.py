@@ -10,7 +10,7 @@ The package is small on purpose; each module names what it does:
 - :mod:`lmp.disclosure` small-cell suppression for everything that is published
 - :mod:`lmp.summaries`  descriptive tables and the dilution arithmetic the reports show
 - :mod:`lmp.plots`      figures with fixed metadata (they take results, never estimate)
-- :mod:`lmp.render`     papermill runs and output normalisation
+- :mod:`lmp.render`     papermill batches: incremental (manifest), parallel, normalised, checked
 - :mod:`lmp.cli`        the ``lmp`` command, the only module that talks to people
 """
 

@@ -3,8 +3,10 @@
     lmp synth     regenerate the bundled synthetic dataset (or a new one)
     lmp validate  check a data file against the data contract
     lmp did       estimate one DiD design and print it (or JSON)
-    lmp render    render proeftuin reports and the synthesis into outputs/
+    lmp render    render the stale proeftuin reports and the synthesis into outputs/, in parallel
+    lmp check     are the committed outputs current (manifest) and clean? (CI runs it)
     lmp params    list a report notebook's parameters (name, type, default)
+    lmp textconv  a notebook as readable text, for `git diff`
 
 Errors that lmp raises on purpose become one line on stderr and exit code 2.
 """
@@ -12,15 +14,36 @@ Errors that lmp raises on purpose become one line on stderr and exit code 2.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import math
 import sys
 from pathlib import Path
 
-from lmp import did, render, synth
-from lmp.contract import load_data
+from lmp import render
 from lmp.errors import LmpError, ParameterError
-from lmp.reference import load_reference
+
+
+class _Lazy:
+    """A module imported on first use. pandas, scipy and papermill take seconds to import; `lmp
+    render` and `lmp check` with nothing to do must answer in well under one."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attr: str):
+        return getattr(importlib.import_module(self._name), attr)
+
+
+did = _Lazy("lmp.did")
+synth = _Lazy("lmp.synth")
+
+
+def load_data(path):
+    """:func:`lmp.contract.load_data`, imported on first use."""
+    from lmp.contract import load_data as load
+
+    return load(path)
 
 
 def _synth(args: argparse.Namespace) -> int:
@@ -77,33 +100,75 @@ def _json_ready(row: dict) -> dict:
     return {k: None if isinstance(v, float) and math.isinf(v) else v for k, v in row.items()}
 
 
+def _jobs(args: argparse.Namespace) -> list[render.Job]:
+    return render.all_jobs(args.data, args.outputs)
+
+
 def _render(args: argparse.Namespace) -> int:
-    ref = load_reference()
-    known = list(ref.proeftuinen["slug"])
+    root = Path(args.root).resolve()
+    jobs = _jobs(args)
+    known = [job.name for job in jobs]
     if args.all == bool(args.reports):
         raise ParameterError("name reports to render, or give --all (not both)")
-    names = [*known, render.SYNTHESIS] if args.all else args.reports
-    unknown = [n for n in names if n not in known and n != render.SYNTHESIS]
+    unknown = [n for n in args.reports if n not in known]
     if unknown:
         raise ParameterError(
-            f"unknown report(s) {', '.join(unknown)}; choose from {', '.join([*known, render.SYNTHESIS])}"
+            f"unknown report(s) {', '.join(unknown)}; choose from {', '.join(known)}"
         )
-    load_data(args.data)  # refuse bad data before any kernel starts
-    for name in names:
-        job = (
-            render.synthesis_job(args.data, args.outputs)
-            if name == render.SYNTHESIS
-            else render.proeftuin_job(name, args.data, args.outputs, ref)
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError(
+            f"--jobs takes a number of parallel kernels, at least 1, got {args.jobs}"
         )
-        print(f"rendering {name} ...", flush=True)
-        out = render.run_job(job)
-        print(f"  -> {out.relative_to(render.REPO_ROOT)}")
+    chosen = [job for job in jobs if args.all or job.name in args.reports]
+
+    def refuse_bad_data(todo: list[render.Job]) -> None:  # before any kernel starts
+        for data_path in sorted({job.parameters["data_path"] for job in todo}):
+            load_data(root / data_path)
+
+    try:
+        outcomes = render.render_reports(
+            chosen, root, args.jobs, args.force, refuse_bad_data, index_jobs=jobs
+        )
+    except render.BatchInterrupted as exc:
+        print(render.summary_table(exc.outcomes))
+        print("lmp: interrupted; every report not marked rendered is as it was", file=sys.stderr)
+        return 130
+    if all(o.status == render.CURRENT for o in outcomes):
+        manifest = f"{args.outputs}/{render.MANIFEST}"
+        print(f"nothing to render: {len(outcomes)} report(s) current according to {manifest}")
+        return 0
+    print(render.summary_table(outcomes))
+    failed = [o.name for o in outcomes if o.status == render.FAILED]
+    if failed:
+        print(f"lmp: {len(failed)} report(s) failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
     return 0
+
+
+def _check(args: argparse.Namespace) -> int:
+    result = render.check_outputs(_jobs(args), Path(args.root).resolve())
+    if result.ok:
+        print(f"{args.outputs}: every report and the index are current and clean")
+        return 0
+    print(result.text())
+    print(
+        f"lmp check: {len(result.stale)} stale, {len(result.unclean)} unclean; re-render with "
+        "`lmp render --all` and commit outputs/ with the change",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _params(args: argparse.Namespace) -> int:
     for parameter in render.parameter_schema(args.notebook):
         print(f"{parameter.name:18} {parameter.kind:18} default {parameter.default!r}")
+    return 0
+
+
+def _textconv(args: argparse.Namespace) -> int:
+    from lmp.render.textconv import notebook_text
+
+    sys.stdout.write(notebook_text(args.path) + "\n")
     return 0
 
 
@@ -160,27 +225,64 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed for bootstrap draws and placebos")
     p.set_defaults(func=_did)
 
-    p = sub.add_parser("render", help="render reports into outputs/")
+    _add_render_commands(sub)
+    return parser
+
+
+def _add_render_commands(sub) -> None:
+    """The sub-commands that must start fast: they import no pandas until they need it."""
+    where = argparse.ArgumentParser(add_help=False)
+    where.add_argument(
+        "--data", default=render.DEFAULT_DATA, help="contract data, relative to the project root"
+    )
+    where.add_argument(
+        "--outputs",
+        default=render.DEFAULT_OUTPUTS,
+        help="output root, relative to the project root",
+    )
+    where.add_argument(
+        "--root", default=str(render.REPO_ROOT), help="project root (default: this checkout)"
+    )
+
+    p = sub.add_parser("render", parents=[where], help="render stale reports into outputs/")
     p.add_argument("reports", nargs="*", help="proeftuin slugs and/or 'cross_proeftuin'")
     p.add_argument(
         "--all", action="store_true", help="all nine proeftuin reports, then the synthesis"
     )
     p.add_argument(
-        "--data", default=render.DEFAULT_DATA, help="contract data, relative to the repo"
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        help="reports rendered at the same time, one kernel each (default: number of cores)",
     )
-    p.add_argument(
-        "--outputs", default=render.DEFAULT_OUTPUTS, help="output root, relative to the repo"
-    )
+    p.add_argument("--force", action="store_true", help="render the current reports too")
     p.set_defaults(func=_render)
+
+    p = sub.add_parser(
+        "check", parents=[where], help="are the outputs current and clean? (exit 1 if not)"
+    )
+    p.set_defaults(func=_check)
 
     p = sub.add_parser("params", help="list a notebook's parameters: name, type, default")
     p.add_argument("notebook", choices=["proeftuin.ipynb", "cross_proeftuin.ipynb"])
     p.set_defaults(func=_params)
+
+    p = sub.add_parser("textconv", help="a notebook as readable text (a git diff filter)")
+    p.add_argument("path", type=Path)
+    p.set_defaults(func=_textconv)
+
+
+def _fast_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="lmp", description=__doc__.split("\n\n")[0])
+    _add_render_commands(parser.add_subparsers(dest="command", required=True))
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    fast = argv[:1] in (["render"], ["check"], ["params"], ["textconv"])
+    args = (_fast_parser() if fast else build_parser()).parse_args(argv)
     try:
         return args.func(args)
     except LmpError as exc:

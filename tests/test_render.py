@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
+import os
 import re
+import shutil
+import subprocess
 
 import nbformat
 import pytest
@@ -13,6 +17,7 @@ from lmp import render, synth
 from lmp.errors import RenderError
 
 SLUG = "vitaal-vechtdal"
+SLUGS = [SLUG, "krachtige-basiszorg"]  # the synthesis meta-analyses at least two
 
 
 def _snapshot(folder) -> dict[str, str]:
@@ -26,11 +31,11 @@ def _snapshot(folder) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def rendered(tmp_path_factory):
     root = tmp_path_factory.mktemp("project")
-    cfg = synth.SynthConfig(seed=7, proeftuinen=[SLUG], comparison_municipalities=30)
+    cfg = synth.SynthConfig(seed=7, proeftuinen=SLUGS, comparison_municipalities=30)
     synth.write_dataset(*synth.generate(cfg), root / "data" / "small.parquet")
     jobs = [
-        render.proeftuin_job(SLUG, "data/small.parquet", "outputs"),
-        render.synthesis_job("data/small.parquet", "outputs", proeftuinen=[SLUG]),
+        *(render.proeftuin_job(slug, "data/small.parquet", "outputs") for slug in SLUGS),
+        render.synthesis_job("data/small.parquet", "outputs", proeftuinen=SLUGS),
     ]
     for job in jobs:
         render.run_job(job, root=root)
@@ -72,17 +77,28 @@ def test_outputs_say_synthetic_and_hold_no_run_specific_values(rendered):
                 assert render.STAGING not in text, path
 
 
-def test_rendering_again_under_other_time_zone_and_hash_seed_gives_the_same_bytes(
-    rendered, monkeypatch
+def test_rendering_again_elsewhere_in_parallel_gives_the_same_bytes(
+    rendered, monkeypatch, tmp_path
 ):
+    """Other time zone, locale, hash seed, working directory, user and home; the batch path with
+    worker processes against the in-process render of the fixture."""
     root, jobs = rendered
     before = _snapshot(root / "outputs")
     monkeypatch.setenv("TZ", "Pacific/Auckland")
     monkeypatch.setenv("PYTHONHASHSEED", "4242")
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
-    for job in jobs:
-        render.run_job(job, root=root)
-    assert _snapshot(root / "outputs") == before
+    monkeypatch.setenv("LANG", "nl_NL.UTF-8")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("USER", "someone-else")
+    (tmp_path / "home").mkdir()
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    outcomes = render.render_reports(jobs, root, workers=2, force=True)
+    assert [o.status for o in outcomes] == [render.RENDERED] * len(jobs)
+    after = _snapshot(root / "outputs")
+    assert {name: after.pop(name) for name in [render.MANIFEST, render.INDEX]}
+    assert after == before
+    assert render.check_outputs(jobs, root).ok, render.check_outputs(jobs, root).text()
 
 
 def test_a_failing_report_keeps_the_previous_outputs(rendered):
@@ -101,3 +117,65 @@ def test_a_failing_report_keeps_the_previous_outputs(rendered):
         if o["output_type"] == "error"
     ]
     assert errors, "the failed notebook shows its error"
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+PROBE = """
+<script>
+window.addEventListener("load", function () {
+  var probe = document.createElement("pre");
+  probe.id = "lmp-probe";
+  probe.textContent = JSON.stringify({
+    images: Array.from(document.images).map(function (i) { return i.naturalWidth; }),
+    tables: document.querySelectorAll("table").length,
+    text: document.body.innerText.slice(0, 4000)
+  });
+  document.body.appendChild(probe);
+});
+</script>
+"""
+
+
+def _browse(page, tmp_path) -> dict:
+    """Load a copy of ``page`` with a probe script in headless Chromium; what the probe saw."""
+    copy = page.with_name(f"probe-{page.name}")
+    copy.write_text(page.read_text(encoding="utf-8") + PROBE, encoding="utf-8")
+    try:
+        done = subprocess.run(
+            [
+                CHROMIUM,
+                *("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"),
+                *("--disable-background-networking", "--disable-component-update"),
+                *("--disable-sync", f"--user-data-dir={tmp_path / 'chromium'}"),
+                *("--virtual-time-budget=10000", "--dump-dom", copy.as_uri()),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+    finally:
+        copy.unlink()
+    assert done.returncode == 0, done.stderr[-2000:]
+    probe = re.search(r'<pre id="lmp-probe">(.*?)</pre>', done.stdout, re.S)
+    assert probe, "the page loaded and ran the probe"
+    return json.loads(html.unescape(probe.group(1)))
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None and not os.environ.get("CI"),
+    reason="no Chromium (make test installs it on Debian: apt-get install chromium)",
+)
+def test_index_and_report_show_tables_and_figures_in_a_real_browser(rendered, tmp_path):
+    root, jobs = rendered
+    render.write_index(jobs, root)
+    index = _browse(root / "outputs" / render.INDEX, tmp_path)
+    assert "SYNTHETIC DATA" in index["text"]
+    assert index["tables"] == 1 and "95% CI" in index["text"]
+    assert index["images"] and all(width > 0 for width in index["images"]), (
+        "the forest plot decodes"
+    )
+    report = _browse(root / "outputs" / SLUG / "report.html", tmp_path)
+    assert "Synthetic data" in report["text"]
+    assert report["tables"] >= 3
+    assert len(report["images"]) >= 4 and all(width > 0 for width in report["images"])

@@ -1,0 +1,332 @@
+"""Batch rendering on a tiny project: parallel, incremental, failure-proof, interruptible, checked."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from lmp import cli, render
+from lmp.errors import ParameterError, RenderError
+from lmp.render import batch
+from tests import tiny_project
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _snapshot(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def _no_workers(monkeypatch) -> None:
+    """Make starting a worker (and so a kernel) fail the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("a worker was started")
+
+    monkeypatch.setattr(batch._Workers, "__init__", refuse)
+
+
+def _cli(monkeypatch, root: Path, *args: str, jobs: list[render.Job] | None = None) -> int:
+    all_jobs = jobs or tiny_project.jobs()
+    monkeypatch.setattr(render, "all_jobs", lambda data, outputs: all_jobs)
+    monkeypatch.setattr(cli, "load_data", lambda path: None)  # the tiny data are no contract data
+    return cli.main([*args, "--root", str(root)])
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    root = tiny_project.make_project(tmp_path_factory.mktemp("tiny"))
+    outcomes = render.render_reports(tiny_project.jobs(), root, workers=2)
+    assert [o.status for o in outcomes] == [render.RENDERED] * 3
+    return root
+
+
+@pytest.fixture()
+def project(rendered, tmp_path) -> Path:
+    """A copy of the rendered project that a test may change."""
+    return Path(shutil.copytree(rendered, tmp_path / "project"))
+
+
+def test_a_batch_renders_every_report_with_a_manifest_and_an_index(rendered):
+    outputs = rendered / "outputs"
+    for name in ["alpha", "beta", render.SYNTHESIS]:
+        assert (outputs / name / "report.html").is_file()
+    assert "6 results" in (outputs / render.SYNTHESIS / "cross_proeftuin.ipynb").read_text()
+    text = (outputs / render.MANIFEST).read_text()
+    manifest = json.loads(text)
+    assert text == json.dumps(manifest, indent=1, sort_keys=True) + "\n"
+    paths = [
+        k for entry in manifest["reports"].values() for k in [*entry["inputs"], *entry["outputs"]]
+    ]
+    assert paths and not [p for p in paths if p.startswith("/") or ".." in p or "\\" in p]
+    assert "outputs/alpha/tables/results.csv" in manifest["reports"][render.SYNTHESIS]["inputs"]
+    assert set(manifest["index"]) == {"index.html"}
+    assert render.check_outputs(tiny_project.jobs(), rendered).ok
+    assert not (outputs / render.STAGING).exists()
+
+
+def test_with_nothing_changed_no_kernel_starts_and_nothing_is_written(project, monkeypatch):
+    before = {p: p.stat().st_mtime_ns for p in (project / "outputs").rglob("*")}
+    _no_workers(monkeypatch)
+    outcomes = render.render_reports(tiny_project.jobs(), project, workers=2)
+    assert [o.status for o in outcomes] == [render.CURRENT] * 3
+    assert {p: p.stat().st_mtime_ns for p in (project / "outputs").rglob("*")} == before
+
+
+def test_lmp_render_with_nothing_changed_imports_no_kernel_machinery(project):
+    """The no-change path of the command: no worker, and not even pandas or papermill imported
+    (that is what makes it answer in well under a second; benchmarks/render.py times it)."""
+    jobs = json.dumps([job.to_dict() for job in tiny_project.jobs()])
+    script = (
+        "import json, sys\n"
+        "from lmp import cli, render\n"
+        f"jobs = [render.Job.from_dict(d) for d in json.loads({jobs!r})]\n"
+        "render.all_jobs = lambda data, outputs: jobs\n"
+        f"code = cli.main(['render', '--all', '--root', {str(project)!r}])\n"
+        "heavy = sorted({'pandas', 'papermill', 'nbconvert', 'nbformat', 'psutil'} & set(sys.modules))\n"
+        "print('heavy:', heavy)\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=project
+    )
+    assert done.returncode == 0, done.stderr
+    assert "nothing to render: 3 report(s) current" in done.stdout
+    assert "heavy: []" in done.stdout
+
+
+def test_a_changed_data_file_makes_exactly_its_reports_stale(project, monkeypatch, capsys):
+    (project / "data" / "beta.csv").write_text("x\nchanged\n", encoding="utf-8")
+    result = render.check_outputs(tiny_project.jobs(), project)
+    assert set(result.stale) == {"beta", render.SYNTHESIS}
+    assert result.stale["beta"] == ["data/beta.csv: changed"]
+    assert "stale report(s): beta" in result.stale[render.SYNTHESIS][0]
+    assert _cli(monkeypatch, project, "check") == 1
+    out = capsys.readouterr().out
+    assert "stale: beta\n    data/beta.csv: changed" in out and "stale: alpha" not in out
+
+    alpha_before = _snapshot(project / "outputs" / "alpha")
+    outcomes = render.render_reports(tiny_project.jobs(), project, workers=2)
+    status = {o.name: o.status for o in outcomes}
+    assert status == {"alpha": "current", "beta": "rendered", render.SYNTHESIS: "rendered"}
+    assert _snapshot(project / "outputs" / "alpha") == alpha_before
+    assert render.check_outputs(tiny_project.jobs(), project).ok
+    assert _cli(monkeypatch, project, "check") == 0
+
+
+def test_a_changed_parameter_or_notebook_makes_its_reports_stale(project):
+    jobs = tiny_project.jobs(alpha={"sleep": 0.5})
+    stale = render.check_outputs(jobs, project).stale
+    assert set(stale) == {"alpha", render.SYNTHESIS}
+    assert stale["alpha"] == ["parameter sleep: rendered with None, now 0.5"]
+    notebook = project / "notebooks" / "cross_proeftuin.ipynb"
+    notebook.write_text(notebook.read_text().replace("results", "rows"))
+    stale = render.check_outputs(tiny_project.jobs(), project).stale
+    assert stale == {render.SYNTHESIS: ["notebooks/cross_proeftuin.ipynb: changed"]}
+    assert render.plan(tiny_project.jobs(), project, force=True).keys() == {
+        "alpha",
+        "beta",
+        render.SYNTHESIS,
+    }
+
+
+def test_a_change_to_the_lmp_source_makes_every_report_stale(project, monkeypatch, tmp_path):
+    package = tmp_path / "lmp"
+    shutil.copytree(render.REPO_ROOT / "lmp", package, ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr("lmp.render.manifest.PACKAGE_DIR", package)
+    assert render.check_outputs(tiny_project.jobs(), project).ok
+    (package / "did.py").write_text((package / "did.py").read_text() + "\n# changed\n")
+    stale = render.check_outputs(tiny_project.jobs(), project).stale
+    assert set(stale) == {"alpha", "beta", render.SYNTHESIS}
+    assert "lmp/: changed" in stale["alpha"]
+
+
+def test_a_failing_report_stops_nothing_and_keeps_its_previous_outputs(
+    project, monkeypatch, capsys
+):
+    beta_before = _snapshot(project / "outputs" / "beta")
+    manifest_before = json.loads((project / "outputs" / render.MANIFEST).read_text())
+    jobs = tiny_project.jobs(beta={"fail": True})
+    code = _cli(monkeypatch, project, "render", "--all", "--force", "--jobs", "2", jobs=jobs)
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "lmp: 1 report(s) failed: beta" in captured.err
+    summary = {line.split()[0]: line.split() for line in captured.out.splitlines() if line}
+    assert summary["alpha"][1] == "rendered" and summary[render.SYNTHESIS][1] == "rendered"
+    assert summary["beta"][1:] == ["FAILED", summary["beta"][2], "outputs/beta.failed.ipynb"]
+    assert (
+        "beta: report 'beta' failed in cell 3: ValueError: deliberate failure in beta"
+        in captured.out
+    )
+
+    assert _snapshot(project / "outputs" / "beta") == beta_before
+    manifest = json.loads((project / "outputs" / render.MANIFEST).read_text())
+    assert manifest["reports"]["beta"] == manifest_before["reports"]["beta"]
+    failed = nbformat.read(project / "outputs" / "beta.failed.ipynb", as_version=4)
+    errors = [o for c in failed.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert errors and errors[0].evalue == "deliberate failure in beta"
+
+    result = render.check_outputs(jobs, project)
+    assert "outputs/beta.failed.ipynb: a failed render's notebook" in "\n".join(result.unclean)
+    assert any("error output (ValueError" in problem for problem in result.unclean)
+
+
+def test_bad_parameters_are_refused_before_any_worker_starts(project, monkeypatch, capsys):
+    _no_workers(monkeypatch)
+    for extra, words in [
+        ({"colour": "blue"}, "unknown parameter(s) colour"),
+        ({"sleep": "long"}, "parameter 'sleep' takes float, got 'long'"),
+    ]:
+        jobs = tiny_project.jobs(alpha=extra)
+        with pytest.raises(ParameterError, match=words.replace("(", r"\(").replace(")", r"\)")):
+            render.render_reports(jobs, project, workers=2, force=True)
+        assert _cli(monkeypatch, project, "render", "--all", "-j", "2", jobs=jobs) == 2
+        assert words in capsys.readouterr().err
+    assert _cli(monkeypatch, project, "render", "--all", "--jobs", "0") == 2
+    assert "--jobs takes a number" in capsys.readouterr().err
+    assert not (project / "outputs" / render.STAGING).exists()
+
+
+def test_check_fails_on_unclean_outputs(project):
+    notebook = project / "outputs" / "alpha" / "proeftuin.ipynb"
+    nb = json.loads(notebook.read_text())
+    nb["cells"][2]["outputs"].append(
+        {"output_type": "error", "ename": "KeyError", "evalue": "'x'", "traceback": []}
+    )
+    nb["cells"][1]["metadata"]["execution"] = {"iopub.status.busy": "2024-05-01T12:00:00.1Z"}
+    notebook.write_text(json.dumps(nb))
+    table = project / "outputs" / "beta" / "tables" / "results.csv"
+    table.write_text(table.read_text() + f"# read from {project}/data/beta.csv\n")
+    result = render.check_outputs(tiny_project.jobs(), project)
+    text = "\n".join(result.unclean)
+    assert "outputs/alpha/proeftuin.ipynb: cell 2 has an error output (KeyError" in text
+    assert "outputs/alpha/proeftuin.ipynb: cell 1 has run metadata execution" in text
+    assert "outputs/alpha/proeftuin.ipynb: timestamp '2024-05-01T12:00:00'" in text
+    assert "outputs/beta/tables/results.csv: absolute path" in text
+    assert "output alpha/proeftuin.ipynb: changed after rendering" in result.stale["alpha"]
+
+
+def test_the_unclean_scan_knows_urls_from_paths_and_reads_png_chunks(tmp_path):
+    page = tmp_path / "a.html"
+    page.write_text("<a href='http://inszo.nl/ezine/home/onderzoek/index.html'>x</a>")
+    assert render.unclean(page, "a.html") == []
+    page.write_text("<p>C:\\Users\\someone\\data.csv</p> /home/someone/x")
+    assert len(render.unclean(page, "a.html")) == 1
+    png = tmp_path / "a.png"
+    chunk = b"tEXtCreation Time\x002024"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + len(chunk[4:]).to_bytes(4, "big") + chunk + b"\0" * 4)
+    assert render.unclean(png, "a.png") == ["a.png: PNG text 'Creation Time'"]
+
+
+def test_a_kernel_that_fails_to_start_is_retried_once(tmp_path, monkeypatch):
+    root = tiny_project.make_project(tmp_path / "project")
+    kernels = tmp_path / "share" / "jupyter" / "kernels"
+    marker = tmp_path / "attempts"
+    flaky = (
+        f'echo x >> "{marker}"; [ "$(wc -l < "{marker}")" -ge 2 ] || exit 1; '
+        f'exec "{sys.executable}" -m ipykernel_launcher -f "$0"'
+    )
+    for name, argv in [("flaky", ["sh", "-c", flaky, "{connection_file}"]), ("broken", ["false"])]:
+        (kernels / name).mkdir(parents=True)
+        spec = {"argv": argv, "display_name": name, "language": "python"}
+        (kernels / name / "kernel.json").write_text(json.dumps(spec))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "share" / "jupyter"))
+    job = tiny_project.jobs()[0]
+    render.run_job(job, root, kernel="flaky")
+    assert marker.read_text().count("x") == 2, "started once more after the failed start"
+    assert (root / "outputs" / "alpha" / "tables" / "results.csv").is_file()
+    before = _snapshot(root / "outputs")
+    with pytest.raises(RenderError, match="the kernel did not start \\(2 attempts\\)"):
+        render.run_job(job, root, kernel="broken")
+    assert _snapshot(root / "outputs") == before
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state not in ("Z", "X")
+
+
+def test_an_interrupted_render_leaves_the_outputs_as_they_were(project, tmp_path):
+    before = _snapshot(project / "outputs")
+    pids = tmp_path / "pids"
+    pids.mkdir()
+    jobs = tiny_project.jobs(
+        alpha={"sleep": 120.0, "pid_file": str(pids / "alpha")},
+        beta={"sleep": 120.0, "pid_file": str(pids / "beta")},
+    )
+    spec = json.dumps([job.to_dict() for job in jobs])
+    script = (
+        "import json, sys\n"
+        "from lmp import cli, render\n"
+        f"jobs = [render.Job.from_dict(d) for d in json.loads({spec!r})]\n"
+        "render.all_jobs = lambda data, outputs: jobs\n"
+        "cli.load_data = lambda path: None\n"
+        f"sys.exit(cli.main(['render', '--all', '-j', '2', '--root', {str(project)!r}]))\n"
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # as from a terminal: a shell without job control starts background jobs ignoring SIGINT
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    deadline = time.monotonic() + 120
+    while len(list(pids.iterdir())) < 2 and time.monotonic() < deadline:
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.2)
+    kernels = [int(p.read_text()) for p in pids.iterdir()]
+    assert len(kernels) == 2 and all(_alive(pid) for pid in kernels)
+    assert (project / "outputs" / render.STAGING).exists()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert "interrupted" in err and "not run" in out
+    assert _snapshot(project / "outputs") == before
+    assert not (project / "outputs" / render.STAGING).exists()
+    assert not [pid for pid in kernels if _alive(pid)], "the kernels were ended"
+
+
+def test_recover_puts_back_the_outputs_of_an_unfinished_swap(project):
+    outputs = project / "outputs"
+    before = _snapshot(outputs / "alpha")
+    (outputs / "alpha").rename(outputs / "alpha.previous")
+    (outputs / "alpha").mkdir()
+    (outputs / "alpha" / "half.csv").write_text("x\n")
+    (outputs / render.STAGING / "beta").mkdir(parents=True)
+    assert render.recover(outputs) == ["alpha"]
+    assert _snapshot(outputs / "alpha") == before
+    assert not (outputs / render.STAGING).exists() and not (outputs / "alpha.previous").exists()
+
+
+def test_the_summary_table_names_every_report(tmp_path):
+    outcomes = [
+        render.Outcome("alpha", "rendered", 1.25, "outputs/alpha"),
+        render.Outcome("beta", "FAILED", 0.5, "outputs/beta.failed.ipynb", "report 'beta' failed"),
+    ]
+    lines = render.summary_table(outcomes).splitlines()
+    assert lines[0].split() == ["report", "status", "seconds", "output"]
+    assert lines[2].split() == ["alpha", "rendered", "1.2", "outputs/alpha"]
+    assert lines[-1] == "beta: report 'beta' failed"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="process groups")
+def test_default_workers_is_the_number_of_cores():
+    assert render.default_workers() == (os.cpu_count() or 1)
