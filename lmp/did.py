@@ -157,7 +157,7 @@ def _fit_triple(cells: pd.DataFrame, regressors: np.ndarray) -> WeightedFit:
         y=y[i1] - y[i0],
         x=_pair_difference(cells, regressors),
         weight=w[i1] * w[i0] / (w[i1] + w[i0]),
-        absorb=g[i1],
+        absorb=_codes(pd.Series(g[i1])),
         dummies=[t[i1]],
         cluster=g[i1],
     )
@@ -513,35 +513,48 @@ class PermutationResult:
     match: str  # placebo regions match the proeftuin's number of municipalities, or also persons
 
 
-def _region_sets(
+# Up to this many candidate regions, eligible ones (persons match) are listed before sampling.
+ENUMERATE_LIMIT = 200_000
+
+
+def placebo_regions(
     pool: list[str],
     size: int,
-    persons: dict[str, float] | None,
-    target_persons: float,
     reps: int,
     seed: int,
-    factor: float,
+    persons: dict[str, float] | None = None,
+    target_persons: float = 0.0,
+    factor: float = 1.5,
 ) -> tuple[list[list[str]], bool]:
-    """Placebo regions: ``size``-subsets of ``pool``, enumerated when there are at most ``reps``.
+    """Placebo regions of ``size`` municipalities from ``pool``, and whether that is all of them.
 
-    With ``persons`` given, only regions whose persons lie within ``factor`` (either way) of
-    ``target_persons`` count. Drawn regions are seeded; a draw that fails the persons match is
-    redrawn, up to 200 attempts per wanted region, so fewer than ``reps`` may come back.
+    Without ``persons`` every ``size``-subset is eligible; with it, only subsets whose persons lie
+    within ``factor`` (either way) of ``target_persons``. When there are at most ``reps`` eligible
+    regions they are all returned (exact; True). Otherwise ``reps`` distinct eligible regions are
+    drawn with ``seed`` when the candidates can be listed (at most ``ENUMERATE_LIMIT``), else
+    ``reps`` regions are drawn independently (a region may repeat; a draw that fails the persons
+    match is redrawn, up to 200 attempts per wanted region, so fewer may come back). Regions are
+    sorted lists of codes; the draw is deterministic for a given ``seed``.
     """
 
-    def matches(region) -> bool:
+    def eligible(region) -> bool:
         if persons is None:
             return True
         ratio = sum(persons[m] for m in region) / target_persons
         return 1 / factor <= ratio <= factor
 
-    if math.comb(len(pool), size) <= reps:
-        return [list(c) for c in itertools.combinations(pool, size) if matches(c)], True
     rng = np.random.default_rng(seed)
+    total = math.comb(len(pool), size)
+    if total <= reps or (persons is not None and total <= ENUMERATE_LIMIT):
+        regions = [list(c) for c in itertools.combinations(pool, size) if eligible(c)]
+        if len(regions) <= reps:
+            return regions, True
+        chosen = np.sort(rng.choice(len(regions), size=reps, replace=False))
+        return [regions[i] for i in chosen], False
     sets: list[list[str]] = []
     for _ in range(200 * reps):
         region = sorted(rng.choice(pool, size, replace=False))
-        if matches(region):
+        if eligible(region):
             sets.append(region)
             if len(sets) == reps:
                 break
@@ -601,14 +614,14 @@ def randomization_inference(
     placebo_cells = cells[~is_treated].reset_index(drop=True)
     pool = sorted(placebo_cells["gemeente_code"].unique())
     sizes = cells.groupby("gemeente_code")["n_persons"].sum()
-    sets, enumerated = _region_sets(
+    sets, enumerated = placebo_regions(
         pool,
         len(treated),
-        sizes.to_dict() if match == "persons" else None,
-        float(sizes[treated].sum()),
         reps,
         seed,
-        factor,
+        persons=sizes.to_dict() if match == "persons" else None,
+        target_persons=float(sizes[treated].sum()),
+        factor=factor,
     )
     if not sets:
         raise DesignError(

@@ -73,10 +73,12 @@ class FixedEffects:
 class WeightedFit:
     """A person-weighted least-squares fit with fixed effects partialled out.
 
-    ``x`` (cells x p), ``y`` and ``resid`` (cells) are the partialled regressors, the partialled
-    outcome and the full-model residuals; ``weight`` is persons per cell; ``cluster`` holds
-    integer cluster codes ``0..G-1``; ``fe`` can partial further columns out (bootstrap, placebos).
-    ``n_persons`` and ``n_params`` enter the CR1 small-sample factor.
+    ``x`` (rows x p), ``y`` and ``resid`` (rows) are the partialled regressors, the partialled
+    outcome and the full-model residuals; ``weight`` is the regression weight of each row (persons
+    per cell; for the triple design, which is fitted on target-minus-non-target pairs,
+    ``w1*w0/(w1+w0)`` per pair); ``cluster`` holds integer cluster codes below ``n_clusters``;
+    ``fe`` can partial further columns out (bootstrap, placebos). ``n_persons`` and ``n_params``
+    are those of the full person-level model and enter the CR1 small-sample factor.
     """
 
     coef: np.ndarray
@@ -157,14 +159,18 @@ def cluster_scores(fit: WeightedFit) -> np.ndarray:
     return scores
 
 
+def cr1_factor(fit: WeightedFit) -> float:
+    """The CR1 small-sample factor ``G/(G-1) * (N-1)/(N-K)`` (see the module docstring)."""
+    g, n, k = fit.n_clusters, fit.n_persons, fit.n_params
+    return g / (g - 1) * (n - 1) / (n - k)
+
+
 def cr1_vcov(fit: WeightedFit) -> np.ndarray:
-    """CR1 cluster-robust variance of the coefficients (see the module docstring for the factor)."""
+    """CR1 cluster-robust variance of the coefficients."""
     bread = np.linalg.inv(fit.x.T @ (fit.weight[:, None] * fit.x))
     scores = cluster_scores(fit)
     meat = scores.T @ scores
-    g, n, k = fit.n_clusters, fit.n_persons, fit.n_params
-    factor = g / (g - 1) * (n - 1) / (n - k)
-    return factor * bread @ meat @ bread
+    return cr1_factor(fit) * bread @ meat @ bread
 
 
 @dataclass(frozen=True)
@@ -282,7 +288,7 @@ class WildBootstrap:
         num_y, num_d = v @ c_y.sum(axis=0), v @ c_d.sum(axis=0)
         p = v @ c_y.T - (num_y / hessian)[:, None] * h[None, :]
         q = v @ c_d.T - (num_d / hessian)[:, None] * h[None, :]
-        factor = g / (g - 1) * (fit.n_persons - 1) / (fit.n_persons - fit.n_params)
+        factor = cr1_factor(fit)
         vcov = cr1_vcov(fit)
         return cls(
             estimate=float(fit.coef[0]),
@@ -316,10 +322,14 @@ class WildBootstrap:
         return float(np.mean(np.abs(self.t_boot(null)) >= t * (1 - _TIE)))
 
     def confidence_interval(self, alpha: float = 0.05) -> tuple[float, float]:
-        """The null values not rejected at ``alpha``, by bisection outward from the estimate.
+        """The test-inversion interval: on each side, where the p-value first drops to ``alpha``.
 
-        Each end is the point where the p-value crosses ``alpha``, to 1e-9 of a standard error;
-        an end is infinite when no null value within 1e6 standard errors is rejected.
+        From the estimate (p = 1) outward, the step doubles until a null value is rejected, then
+        bisection finds the crossing to 1e-9 of a standard error. Assumes the p-value falls
+        steadily away from the estimate, as it does in practice; a rare later rise above
+        ``alpha`` (a non-monotone p-value) is not searched for, so the interval is that of the
+        first crossing. An end is infinite when no null value within 1e6 standard errors is
+        rejected.
         """
         return (self._bound(-1.0, alpha), self._bound(1.0, alpha))
 

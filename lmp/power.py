@@ -123,6 +123,13 @@ def dilution_table(results: pd.DataFrame, shares: dict[str, float]) -> pd.DataFr
 def dilution_text(row: pd.Series, unit: str) -> str:
     """One outcome's dilution and power in plain words for a policy reader."""
     visible = "would" if row["implied_visible"] else "would **not**"
+    cr1, ri = row["mde_population_cr1"], row["mde_population_ri"]
+    if cr1 < ri:
+        compare = "smaller: too optimistic, as CR1 is with few treated municipalities"
+    else:
+        compare = (
+            "not smaller here, but CR1's test itself over-rejects with few treated municipalities"
+        )
     return (
         f"The target group is **{100 * row['target_share']:.1f}%** of the proeftuin's persons. "
         f"Its estimated effect of {row['target_effect']:,.2f} {unit} would move the population mean "
@@ -132,6 +139,6 @@ def dilution_text(row: pd.Series, unit: str) -> str:
         f"(randomization inference, 5% two-sided) is **{row['mde_population_ri']:,.2f} {unit}**, so "
         f"the population design {visible} see it. To be visible at population level, the "
         f"target-group effect would have to be about **{row['target_effect_needed']:,.2f} {unit}** "
-        f"(the conventional CR1 calculation claims {row['mde_population_cr1']:,.2f} {unit} for the "
-        f"population MDE, too optimistic with one treated region)."
+        f"(the conventional CR1 calculation gives a population MDE of {cr1:,.2f} {unit}, "
+        f"{compare})."
     )

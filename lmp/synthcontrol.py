@@ -41,17 +41,17 @@ Effect and inference
 --------------------
 gap_t = region - synthetic; the effect estimate is the mean post-period gap (years equally
 weighted). Pre- and post-RMSPE are root mean squared gaps. Placebo-in-space inference follows
-:func:`lmp.did.randomization_inference`: placebo regions of as many comparison municipalities as the
-proeftuin has (all subsets when there are at most ``placebos`` of them, else ``placebos`` random ones
-drawn with ``seed``), aggregated like the region and each fitted against the remaining donors. The
+:func:`lmp.did.randomization_inference` and draws its regions with the same
+:func:`lmp.did.placebo_regions`: placebo regions of as many donor municipalities as the proeftuin
+has (all subsets when there are at most ``placebos`` of them, else ``placebos`` random ones drawn
+with ``seed``), from the donors (comparison municipalities observed in every year), aggregated
+like the region and each fitted against the remaining donors. The
 p-values are ``(1 + #{placebo >= actual}) / (1 + n_placebos)`` for the post/pre RMSPE ratio (Abadie
 et al. 2010) and for the |average post gap|. No placebo is discarded for a poor pre-period fit.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -175,17 +175,6 @@ def _panel(cells: pd.DataFrame) -> _Panel:
         n_excluded=int((~complete).sum()),
         post=post,
     )
-
-
-def placebo_sets(pool: list[str], size: int, reps: int, seed: int) -> tuple[list[list[str]], bool]:
-    """All ``size``-subsets of ``pool`` when there are at most ``reps``, else ``reps`` seeded draws.
-
-    The same rule as the randomization inference of :mod:`lmp.did`.
-    """
-    if math.comb(len(pool), size) <= reps:
-        return [list(c) for c in itertools.combinations(pool, size)], True
-    rng = np.random.default_rng(seed)
-    return [sorted(rng.choice(pool, size, replace=False)) for _ in range(reps)], False
 
 
 @dataclass(frozen=True)
@@ -325,7 +314,9 @@ def synthetic_control(
     floor = _EXACT * float(np.sqrt(np.mean(donors[~panel.post] ** 2)))
     actual = _fit(panel.path(panel.treated), donors, panel.post, floor)
     sets, enumerated = (
-        placebo_sets(panel.donors, len(panel.treated), placebos, seed) if placebos else ([], True)
+        did.placebo_regions(panel.donors, len(panel.treated), placebos, seed)
+        if placebos
+        else ([], True)
     )
     placebo_table = _placebo_table(panel, donors, floor, sets)
     weights = _weights_table(panel.donors, actual.weights, ref)

@@ -94,10 +94,12 @@ display(Image(filename=str(plots.save(fig, output_dir, f"forest_{headline_outcom
 # One pooled effect per outcome and design across the proeftuinen (DerSimonian-Laird tau², with
 # Hartung-Knapp intervals, which hold their level better with nine studies). Each proeftuin's
 # standard error is the spread of its placebo estimates from randomization inference, not its CR1
-# standard error, which is far too small with one treated region. Two cautions: the proeftuinen
+# standard error, which is far too small with one treated region. Three cautions: the proeftuinen
 # share one comparison pool, so their estimates are not independent and the pooled standard error
-# is optimistic; and a pooled effect averages different interventions for different target groups -
-# read it as "the typical proeftuin", and read tau² and I² as how much they differ.
+# is optimistic; proeftuinen with the same number of municipalities (and, for the target and
+# triple designs, the same target segments) are compared with the same placebo regions and so get
+# the same standard error; and a pooled effect averages different interventions for different
+# target groups - read it as "the typical proeftuin", and read tau² and I² as how much they differ.
 
 # %%
 pooled = meta.meta_analysis(results.assign(meta_se=results["sd_ri"]), se_col="meta_se", method="dl")

@@ -11,7 +11,7 @@ from lmp import did
 from lmp.contract import COLUMNS
 from lmp.errors import DesignError, ParameterError
 from lmp.reference import load_reference
-from tests.conftest import PROEFTUIN
+from tests.conftest import PROEFTUIN, aggregate
 
 TOL = 1e-8
 
@@ -157,3 +157,43 @@ def test_result_object_reads_like_a_results_api(cells):
     ]
     text = result.summary()
     assert "Whole population" in text and f"{result.estimate:.4f}" in text and "CR1" in text
+
+
+def test_triple_design_with_incomplete_municipality_years_equals_statsmodels(persons):
+    """A municipality-year without non-target persons, and a municipality without any: the pair
+    reduction must still give the full model's estimate, SE and degrees of freedom."""
+    ref = load_reference()
+    targets = set(ref.target_segments(PROEFTUIN))
+    comparison = sorted(set(persons["gemeente_code"]) - set(ref.municipalities(PROEFTUIN)))
+    nontarget = ~persons["segment"].isin(targets)
+    drop = nontarget & (
+        ((persons["gemeente_code"] == comparison[0]) & (persons["year"] == 2012))
+        | (persons["gemeente_code"] == comparison[1])
+    )
+    kept = persons[~drop].reset_index(drop=True)
+    frame = _individual(kept, "triple")
+    frame["DE"] = frame["D"] * frame["E"]
+    g, t = frame["gemeente_code"], frame["year"]
+    candidates = pd.concat(
+        [
+            frame[["DE"]],
+            _dummies(g + ":" + t.astype(str), "gt", drop_first=False),
+            _dummies(g, "ge", drop_first=False).mul(frame["E"], axis=0),
+            _dummies(t, "te", drop_first=True).mul(frame["E"], axis=0),
+        ],
+        axis=1,
+    )
+    columns, basis = [], np.empty((len(frame), 0))
+    for name in candidates:  # a full-rank dummy design: drop columns the others already span
+        trial = np.column_stack([basis, candidates[name].to_numpy()])
+        if np.linalg.matrix_rank(trial) == trial.shape[1]:
+            basis, columns = trial, [*columns, name]
+    groups = pd.factorize(g)[0]
+    reference = sm.OLS(frame["y"], candidates[columns]).fit(
+        cov_type="cluster", cov_kwds={"groups": groups}, use_t=True
+    )
+    with np.errstate(all="raise"):  # no 0/0 on municipalities without a complete pair
+        result = did.estimate(aggregate(kept), PROEFTUIN, "cost_total", "triple")
+    assert result.estimate == pytest.approx(reference.params["DE"], rel=TOL, abs=TOL)
+    assert result.se == pytest.approx(reference.bse["DE"], rel=TOL, abs=TOL)
+    assert result.n_clusters == g.nunique() and result.df == g.nunique() - 1

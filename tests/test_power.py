@@ -47,7 +47,10 @@ def test_estimates_report_both_mdes(cells):
     assert result.mde_cr1 == pytest.approx(
         (stats.t.ppf(0.975, result.df) + stats.t.ppf(0.8, result.df)) * result.se
     )
-    assert result.mde_ri > 0 and result.sd_ri > 0
+    ri = did.randomization_inference(cells, PROEFTUIN, "cost_total", "target")
+    assert result.mde_ri == power.mde_placebo(ri.placebo_estimates)
+    assert result.sd_ri == pytest.approx(np.std(ri.placebo_estimates, ddof=1))
+    assert power.placebo_power(result.mde_ri * (1 + 1e-9), ri.placebo_estimates) >= 0.8
 
 
 def test_dilution_table_arithmetic():

@@ -100,3 +100,21 @@ def test_persons_match_keeps_only_regions_of_similar_size(cells):
     )
     assert result.enumerated and result.match == "persons"
     assert 0 < len(result.placebo_estimates) == len(eligible) < 36
+
+
+def test_placebo_regions_enumerate_the_eligible_ones_or_draw_distinct_ones():
+    pool = [f"GM{i:04d}" for i in range(30)]
+    persons = {code: float(i + 1) for i, code in enumerate(pool)}
+    # 435 pairs; those within a factor 1.5 of 20 persons are listed, then 50 distinct ones drawn
+    regions, enumerated = did.placebo_regions(pool, 2, 50, 1, persons, 20.0, 1.5)
+    eligible = [
+        list(p)
+        for p in itertools.combinations(pool, 2)
+        if 20 / 1.5 <= sum(persons[m] for m in p) <= 30
+    ]
+    assert not enumerated and len(regions) == 50
+    assert len({tuple(r) for r in regions}) == 50 and all(r in eligible for r in regions)
+    everything, enumerated = did.placebo_regions(pool, 2, 1000, 1, persons, 20.0, 1.5)
+    assert enumerated and everything == eligible
+    again, _ = did.placebo_regions(pool, 2, 50, 1, persons, 20.0, 1.5)
+    assert again == regions

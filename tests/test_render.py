@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -179,3 +180,14 @@ def test_index_and_report_show_tables_and_figures_in_a_real_browser(rendered, tm
     assert "Synthetic data" in report["text"]
     assert report["tables"] >= 3
     assert len(report["images"]) >= 4 and all(width > 0 for width in report["images"])
+
+
+def test_the_synthesis_depends_on_every_table_it_reads():
+    job = render.synthesis_job(proeftuinen=["mijnzorg", "goedleven"])
+    notebook = (Path(__file__).parent.parent / "notebooks" / "cross_proeftuin.py").read_text()
+    read = set(re.findall(r'collect_table\(\s*outputs_root,\s*"(\w+)"', notebook))
+    read |= {"results"} if "collect_results(" in notebook else set()
+    assert read == set(render.SYNTHESIS_READS)
+    assert {f"outputs/{s}/tables/{t}.csv" for s in ["mijnzorg", "goedleven"] for t in read} == set(
+        job.reads
+    )

@@ -42,7 +42,7 @@ def test_visibility_text_follows_the_counts():
     few = pd.DataFrame({"implied_visible": [True, False, False]})
     most = pd.DataFrame({"implied_visible": [True, True, False]})
     assert "1 of 3" in summaries.visibility_text(few, few)
-    assert "smaller than anything" in summaries.visibility_text(few, few)
+    assert "below the population design's minimum detectable" in summaries.visibility_text(few, few)
     assert "dilution alone does not explain" in summaries.visibility_text(most, most)
 
 
@@ -68,3 +68,42 @@ def test_synthetic_control_text_warns_when_placebos_are_not_centred():
     shifted = summaries.synthetic_control_text(pd.DataFrame([{**base, "sc_placebo_mean": 45.0}]))
     assert "**agree**" in centred and "Caution" not in centred
     assert "Caution" in shifted and "regression to the mean" in shifted
+
+
+def test_significance_counts_count_p_equal_to_alpha_as_significant():
+    """A placebo test rejects (its interval excludes zero) at p <= alpha, so p = 0.05 counts."""
+    row = {"outcome": "cost_total", "design": "target", "p_value": 0.2, "p_wcr": 0.2}
+    counts = summaries.significance_counts(pd.DataFrame([{**row, "p_ri": 0.05}]))
+    assert counts.loc[0, "significant_ri"] == 1
+    counts = summaries.significance_counts(pd.DataFrame([{**row, "p_ri": 0.051}]))
+    assert counts.loc[0, "significant_ri"] == 0
+
+
+def test_synthetic_control_text_says_when_the_methods_disagree():
+    row = {
+        "outcome": "cost_total",
+        "design": "population",
+        "sc_estimate": 80.0,
+        "sc_p_gap": 0.01,
+        "sc_placebo_mean": 0.0,
+        "sc_placebo_sd": 30.0,
+        "did_estimate": -10.0,
+        "did_p_ri": 0.6,
+        "did_ci_ri_low": -60.0,
+        "did_ci_ri_high": 40.0,
+    }
+    text = summaries.synthetic_control_text(pd.DataFrame([row]))
+    assert "**disagree**" in text and "outside" in text
+
+
+def test_sensitivity_critical_value_is_never_below_the_t_quantile():
+    from scipy import stats
+
+    t = stats.t.ppf(0.975, 300)
+    narrow_ri = pd.Series({"ci_low": -10.0, "ci_high": 10.0, "ci_ri_low": -5.0, "ci_ri_high": 5.0})
+    wide_ri = pd.Series({"ci_low": -10.0, "ci_high": 10.0, "ci_ri_low": -30.0, "ci_ri_high": 30.0})
+    unbounded = wide_ri.copy()
+    unbounded["ci_ri_high"] = float("inf")
+    assert summaries.sensitivity_critical_value(narrow_ri, 300) == t
+    assert summaries.sensitivity_critical_value(wide_ri, 300) == 3 * t
+    assert summaries.sensitivity_critical_value(unbounded, 300) == float("inf")

@@ -95,12 +95,16 @@ def proeftuin_job(
     )
 
 
+# The tables of every proeftuin report that notebooks/cross_proeftuin.py reads.
+SYNTHESIS_READS = ("results", "dilution")
+
+
 def synthesis_job(
     data_path: str = DEFAULT_DATA,
     outputs_root: str = DEFAULT_OUTPUTS,
     proeftuinen: list[str] | None = None,
 ) -> Job:
-    """The cross-proeftuin report; it reads the result tables of ``proeftuinen`` (None: all)."""
+    """The cross-proeftuin report; it reads ``SYNTHESIS_READS`` of ``proeftuinen`` (None: all)."""
     extra = {} if proeftuinen is None else {"proeftuinen": list(proeftuinen)}
     slugs = list(proeftuin_names()) if proeftuinen is None else list(proeftuinen)
     return Job(
@@ -113,7 +117,11 @@ def synthesis_job(
             "output_dir": f"{outputs_root}/{SYNTHESIS}",
             **extra,
         },
-        reads=[f"{outputs_root}/{slug}/tables/results.csv" for slug in slugs],
+        reads=[
+            f"{outputs_root}/{slug}/tables/{table}.csv"
+            for slug in slugs
+            for table in SYNTHESIS_READS
+        ],
     )
 
 
