@@ -324,23 +324,29 @@ class WildBootstrap:
     def confidence_interval(self, alpha: float = 0.05) -> tuple[float, float]:
         """The test-inversion interval: on each side, where the p-value first drops to ``alpha``.
 
-        From the estimate (p = 1) outward, the step doubles until a null value is rejected, then
-        bisection finds the crossing to 1e-9 of a standard error. Assumes the p-value falls
-        steadily away from the estimate, as it does in practice; a rare later rise above
-        ``alpha`` (a non-monotone p-value) is not searched for, so the interval is that of the
-        first crossing. An end is infinite when no null value within 1e6 standard errors is
+        From the estimate (p = 1) outward, the step doubles until a null value is rejected; a
+        grid of ``GRID`` points between the estimate and that value then finds the first
+        rejected one (the p-value need not fall monotonically), and bisection refines that
+        crossing to 1e-9 of a standard error. A dip below ``alpha`` narrower than one grid step
+        can be missed. An end is infinite when no null value within 1e6 standard errors is
         rejected.
         """
         return (self._bound(-1.0, alpha), self._bound(1.0, alpha))
 
+    GRID = 512
+
     def _bound(self, side: float, alpha: float) -> float:
-        inner, step = self.estimate, self.se
+        step = self.se
         outer = self.estimate + side * step
         while self.p_value(outer) > alpha:
-            inner, step = outer, step * 2
+            step = step * 2
             if step > 1e6 * self.se:
                 return side * np.inf
             outer = self.estimate + side * step
+        grid = self.estimate + side * step * np.arange(1, self.GRID + 1) / self.GRID
+        rejected = next(i for i, null in enumerate(grid) if self.p_value(null) <= alpha)
+        inner = self.estimate if rejected == 0 else grid[rejected - 1]
+        outer = grid[rejected]
         while abs(outer - inner) > 1e-9 * self.se:
             middle = (inner + outer) / 2
             if self.p_value(middle) > alpha:

@@ -158,3 +158,31 @@ def test_injected_effect_is_found_and_the_truth_is_covered(cells):
     boot = WildBootstrap.prepare(_lmp_fit(cells, "target"), reps=999, weights="webb", seed=0)
     low, high = boot.confidence_interval()
     assert low <= -60.0 <= high
+
+
+def test_interval_stops_at_the_first_rejected_null_when_the_p_value_is_not_monotone():
+    """A case from the size study: p dips below 5% at 0 and rises above it again further out.
+    Doubling steps alone jumped over the dip and returned an interval containing a rejected 0."""
+    from lmp import synth
+    from lmp.reference import load_reference
+
+    ref = load_reference()
+    config = synth.SynthConfig(
+        seed=70243, strength=dict.fromkeys(ref.proeftuinen["slug"], 0.0), outcomes=["cost_total"]
+    )
+    data, _ = synth.generate(config, ref)
+    study = did.study_cells(data, "mijnzorg", "cost_total", "target", ref)
+    study = study[study["treated"] == 0].reset_index(drop=True)
+    study["treated"] = study["gemeente_code"].isin({"GM0352", "GM0765", "GM1952"}).astype(int)
+    study["D"] = study["treated"] * study["post"]
+    fit = did._fit(
+        study, "target", did._treatment(study, "target", study["treated"].to_numpy(float))
+    )
+    boot = WildBootstrap.prepare(fit, reps=999, weights="webb", seed=243003)
+    low, high = boot.confidence_interval(0.05)
+    assert boot.p_value(0.0) <= 0.05 and not low <= 0.0 <= high
+    step = 1e-6 * boot.se
+    assert boot.p_value(high - step) > 0.05 >= boot.p_value(high + step)
+    # every null between the estimate and each end is kept
+    for null in np.linspace(low + step, high - step, 400):
+        assert boot.p_value(null) > 0.05
