@@ -82,7 +82,7 @@ display(counts)
 # %%
 fig = plots.forest_figure(
     part,
-    f"{headline['label_en']}: target group vs population (RI 95% CI)",
+    f"{headline['label_en']}:\ntarget group vs population (RI 95% CI)",
     headline["unit"],
     data.synthetic,
 )

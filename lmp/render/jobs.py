@@ -74,12 +74,8 @@ def proeftuin_job(
     slug: str,
     data_path: str = DEFAULT_DATA,
     outputs_root: str = DEFAULT_OUTPUTS,
-    ref: object | None = None,
 ) -> Job:
-    """The report of one proeftuin (raises :class:`CatalogueError` for an unknown slug).
-
-    ``ref`` is accepted for compatibility and ignored: the name comes from the catalogue file.
-    """
+    """The report of one proeftuin (raises :class:`CatalogueError` for an unknown slug)."""
     names = proeftuin_names()
     if slug not in names:
         raise CatalogueError(f"unknown proeftuin '{slug}'; known: {', '.join(names)}")
