@@ -172,7 +172,7 @@ def _textconv(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(with_schema: bool = False) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lmp", description=__doc__.split("\n\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -225,12 +225,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0, help="seed for bootstrap draws and placebos")
     p.set_defaults(func=_did)
 
-    _add_render_commands(sub)
+    _add_render_commands(sub, with_schema)
     return parser
 
 
-def _add_render_commands(sub) -> None:
-    """The sub-commands that must start fast: they import no pandas until they need it."""
+def _schema_text() -> str:
+    """The report notebooks' parameters (name, type, default), for ``lmp render --help``."""
+    lines = [
+        "notebook parameters (lmp refuses unknown names and wrong types before a kernel starts):"
+    ]
+    for notebook in ("proeftuin.ipynb", "cross_proeftuin.ipynb"):
+        lines.append(f"  {notebook}")
+        for parameter in render.parameter_schema(notebook):
+            lines.append(
+                f"    {parameter.name:18} {parameter.kind:18} default {parameter.default!r}"
+            )
+    return "\n".join(lines)
+
+
+def _add_render_commands(sub, with_schema: bool = False) -> None:
+    """The sub-commands that must start fast: they import no pandas until they need it.
+
+    ``with_schema`` adds the notebooks' parameter schema to ``lmp render --help`` (it reads the
+    notebooks, so only when help is asked for).
+    """
     where = argparse.ArgumentParser(add_help=False)
     where.add_argument(
         "--data", default=render.DEFAULT_DATA, help="contract data, relative to the project root"
@@ -244,7 +262,13 @@ def _add_render_commands(sub) -> None:
         "--root", default=str(render.REPO_ROOT), help="project root (default: this checkout)"
     )
 
-    p = sub.add_parser("render", parents=[where], help="render stale reports into outputs/")
+    p = sub.add_parser(
+        "render",
+        parents=[where],
+        help="render stale reports into outputs/",
+        epilog=_schema_text() if with_schema else None,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("reports", nargs="*", help="proeftuin slugs and/or 'cross_proeftuin'")
     p.add_argument(
         "--all", action="store_true", help="all nine proeftuin reports, then the synthesis"
@@ -273,16 +297,17 @@ def _add_render_commands(sub) -> None:
     p.set_defaults(func=_textconv)
 
 
-def _fast_parser() -> argparse.ArgumentParser:
+def _fast_parser(with_schema: bool = False) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="lmp", description=__doc__.split("\n\n")[0])
-    _add_render_commands(parser.add_subparsers(dest="command", required=True))
+    _add_render_commands(parser.add_subparsers(dest="command", required=True), with_schema)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     fast = argv[:1] in (["render"], ["check"], ["params"], ["textconv"])
-    args = (_fast_parser() if fast else build_parser()).parse_args(argv)
+    with_schema = bool({"-h", "--help"} & set(argv))
+    args = (_fast_parser(with_schema) if fast else build_parser(with_schema)).parse_args(argv)
     try:
         return args.func(args)
     except LmpError as exc:

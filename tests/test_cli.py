@@ -116,3 +116,12 @@ def test_did_refuses_unknown_weights(data_file, capsys):
     with pytest.raises(SystemExit):
         cli.main([*_did_args(data_file, "target"), "--inference", "wcr", "--weights", "normal"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+def test_render_help_shows_the_notebook_parameter_schema(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["render", "--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    assert "proeftuin.ipynb" in text and "cross_proeftuin.ipynb" in text
+    assert "seed               int" in text and "list[str] | None" in text
