@@ -45,7 +45,7 @@ from lmp.inference import (
     t_test,
     wald_test,
 )
-from lmp.power import mde_normal, mde_placebo, placebo_critical_value
+from lmp.power import mde_normal, mde_placebo, placebo_critical_value, placebo_p_value
 from lmp.reference import Reference, load_reference
 
 DESIGNS = ("population", "target", "triple")
@@ -646,7 +646,6 @@ def randomization_inference(
             for rows in ([index[m] for m in region] for region in sets)
         ]
     )
-    extreme = np.sum(np.abs(placebos) >= abs(actual) * (1 - 1e-12))
-    p_value = float((1 + extreme) / (1 + len(placebos)))
+    p_value = placebo_p_value(abs(actual), np.abs(placebos))
     low, high = placebo_confidence_interval(actual, placebos, alpha)
     return PermutationResult(actual, p_value, low, high, placebos, enumerated, match)

@@ -26,6 +26,14 @@ import pandas as pd
 from scipy import stats
 
 
+def placebo_p_value(statistic: float, placebos: np.ndarray) -> float:
+    """Placebo-test p-value ``(1 + #{placebo >= statistic}) / (1 + B)`` for a statistic where
+    larger is more extreme (pass absolute values for a two-sided test). Placebos within a relative
+    1e-12 of the statistic count as ties, so rounding cannot drop them."""
+    extreme = np.sum(np.asarray(placebos) >= statistic * (1 - 1e-12))
+    return float((1 + extreme) / (1 + len(placebos)))
+
+
 def placebo_critical_value(placebos: np.ndarray, alpha: float = 0.05) -> float:
     """The |estimate| beyond which the placebo test rejects at ``alpha`` (inf: it never can).
 

@@ -61,11 +61,10 @@ from scipy.optimize import nnls
 from lmp import did
 from lmp.contract import Dataset
 from lmp.errors import DesignError, ParameterError
+from lmp.power import placebo_p_value
 from lmp.reference import Reference, load_reference
 
 DESIGNS = ("population", "target")
-# Relative tolerance when ranking placebo statistics against the actual one (as in lmp.did).
-_TIES = 1e-12
 # A pre-RMSPE below this fraction of the outcome's scale (root mean square of the pre-period
 # paths) is an exact fit up to rounding; the RMSPE ratio divides by this floor instead.
 _EXACT = 1e-9
@@ -247,11 +246,6 @@ class SynthResult:
         )
 
 
-def _p_value(actual: float, placebos: np.ndarray) -> float:
-    extreme = np.sum(placebos >= actual * (1 - _TIES))
-    return float((1 + extreme) / (1 + len(placebos)))
-
-
 def _placebo_table(
     panel: _Panel, donors: np.ndarray, floor: float, sets: list[list[str]]
 ) -> pd.DataFrame:
@@ -340,8 +334,8 @@ def synthetic_control(
         rmspe_ratio=actual.ratio,
         exact_pre_fit=actual.exact,
         rmspe_floor=floor,
-        p_value_ratio=_p_value(actual.ratio, placebo_table["rmspe_ratio"].to_numpy(float)),
-        p_value_gap=_p_value(
+        p_value_ratio=placebo_p_value(actual.ratio, placebo_table["rmspe_ratio"].to_numpy(float)),
+        p_value_gap=placebo_p_value(
             abs(actual.estimate), np.abs(placebo_table["estimate"].to_numpy(float))
         ),
         n_placebos=len(placebo_table),
