@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -39,6 +40,10 @@ from lmp import did
 from lmp.contract import load_data
 from lmp.inference import WildBootstrap, bootstrap_weights, fit_weighted_fe
 from lmp.reference import load_reference
+
+# the independent implementation's driver is shared with the tests (repo root on the path)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.wildboottest_reference import wcr11  # noqa: E402
 
 OUT = Path(__file__).resolve().parent / "results"
 ROOT = Path(__file__).resolve().parent.parent
@@ -116,20 +121,7 @@ def _lmp_wcr(p, reps: int, seed: int) -> WildBootstrap:
 
 
 def _wbt(p, reps: int, seed: int, v: np.ndarray | None = None):
-    from wildboottest.wildboottest import WildboottestCL
-
-    restriction = np.zeros(p["x"].shape[1])
-    restriction[0] = 1.0
-    boot = WildboottestCL(p["x"], p["yw"], p["g"], restriction, B=reps, seed=seed, parallel=False)
-    boot.get_scores(bootstrap_type="11", impose_null=True)
-    boot.get_weights(weights_type="webb")
-    if v is not None:  # lmp's draws, draws x clusters
-        boot.v, boot.B = v.T, v.shape[0]
-    boot.get_numer()
-    boot.get_denom()
-    boot.get_tboot()
-    boot.get_vcov()
-    boot.get_tstat()
+    boot = wcr11(p["x"], p["yw"], p["g"], "webb", reps=reps, seed=seed, v=v)
     boot.get_pvalue(pval_type="two-tailed")
     return boot
 

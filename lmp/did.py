@@ -40,8 +40,10 @@ from lmp.inference import (
     BOOTSTRAP_WEIGHTS,
     WeightedFit,
     WildBootstrap,
+    bootstrap_p_text,
     cr1_vcov,
     fit_weighted_fe,
+    refit,
     t_test,
     wald_test,
 )
@@ -266,8 +268,10 @@ class DidResult:
         ]
         if self.p_wcr is not None:
             how = "all sign patterns" if self.wcr_enumerated else "random draws"
+            p = bootstrap_p_text(self.p_wcr, self.wcr_draws, self.wcr_enumerated)
+            shown = p if isinstance(p, str) else f"= {p:.4f}"  # "p < 0.0001" or "p = 0.0123"
             lines.append(
-                f"  wild cluster bootstrap (WCR, {self.wcr_weights}): p = {self.p_wcr:.4f}, "
+                f"  wild cluster bootstrap (WCR, {self.wcr_weights}): p {shown}, "
                 f"{level}% CI [{self.ci_wcr_low:.4f}, {self.ci_wcr_high:.4f}] "
                 f"({self.wcr_draws} {how})"
             )
@@ -403,15 +407,26 @@ class EventStudyResult:
     n_persons: int
     n_clusters: int
     vcov: pd.DataFrame  # CR1 covariance of the estimated coefficients, indexed by rel_year
+    # the same F statistic judged against placebo regions (NaN / 0 when not asked for)
+    pretrend_p_ri: float = float("nan")
+    pretrend_ri_placebos: int = 0
+    pretrend_ri_enumerated: bool = False
+
+    def _ri_words(self) -> str:
+        if not self.pretrend_ri_placebos:
+            return ""
+        n = self.pretrend_ri_placebos
+        which = f"all {n}" if self.pretrend_ri_enumerated else f"{n} randomly drawn"
+        return f"; against {which} placebo regions (RI) p = {self.pretrend_p_ri:.3f}"
 
     def pretrend_text(self) -> str:
-        """The joint pre-trend test in one line of Markdown."""
+        """The joint pre-trend test in one line of Markdown (CR1 F test, and RI when run)."""
         if np.isnan(self.pretrend_p):
             return f"- **{self.design}**: no year before the reference year, so no pre-trend test"
         num, den = self.pretrend_df
         return (
             f"- **{self.design}**: joint pre-trend test F({num}, {den}) = {self.pretrend_f:.2f}, "
-            f"p = {self.pretrend_p:.3f}"
+            f"CR1 p = {self.pretrend_p:.3f}{self._ri_words()}"
         )
 
     def summary(self) -> str:
@@ -419,7 +434,7 @@ class EventStudyResult:
             f"Event study ({DESIGN_LABELS[self.design]}) - proeftuin {self.proeftuin}, outcome {self.outcome}",
             f"  reference: relative year {self.reference_year}",
             f"  joint pre-trend test: F({self.pretrend_df[0]}, {self.pretrend_df[1]}) = "
-            f"{self.pretrend_f:.3f}, p = {self.pretrend_p:.4f}",
+            f"{self.pretrend_f:.3f}, CR1 p = {self.pretrend_p:.4f}{self._ri_words()}",
         ]
         return "\n".join(lines)
 
@@ -431,10 +446,20 @@ def event_study(
     design: str = "target",
     alpha: float = 0.05,
     ref: Reference | None = None,
+    ri_reps: int = 0,
+    seed: int = 0,
 ) -> EventStudyResult:
-    """Event study for the population or target design; the reference is the last pre-start year."""
+    """Event study for the population or target design; the reference is the last pre-start year.
+
+    The joint pre-trend test is the CR1 Wald F test of all leads. With ``ri_reps > 0`` the same F
+    statistic is also judged against placebo regions (see :func:`pretrend_placebo_f`): ``p_ri =
+    (1 + #{placebo F >= F}) / (1 + placebos)``, which does not lean on CR1's few-cluster
+    approximation (CR1 over-rejects with few treated municipalities, so its p is too small).
+    """
     if design == "triple":
         raise ParameterError("the event study is defined for the 'population' and 'target' designs")
+    if ri_reps < 0:
+        raise ParameterError(f"ri_reps must be >= 0, got {ri_reps}")
     ref = ref or load_reference()
     cells = study_cells(data, proeftuin, outcome, design, ref)
     start = int(ref.proeftuin(proeftuin)["start_year"])
@@ -442,7 +467,7 @@ def event_study(
     treated_rel = sorted(rel[cells["treated"] == 1].unique())
     reference = max(k for k in treated_rel if k < 0)
     periods = [k for k in treated_rel if k != reference]
-    x = np.column_stack([((rel == k) & (cells["treated"] == 1)).to_numpy(float) for k in periods])
+    x = _event_columns(rel, periods, cells["treated"].to_numpy() == 1)
     fit = _fit(cells, design, x)
     vcov = cr1_vcov(fit)
     df = fit.n_clusters - 1
@@ -473,9 +498,19 @@ def event_study(
     )
     table = pd.DataFrame(rows).sort_values("rel_year").reset_index(drop=True)
     leads = [j for j, k in enumerate(periods) if k < reference]
+    ri = {}
     if leads:
         wald = wald_test(fit.coef[leads], vcov[np.ix_(leads, leads)], df)
         pretrend = (wald.f_stat, (wald.df_num, wald.df_den), wald.p_value)
+        if ri_reps:
+            placebo_f, enumerated = pretrend_placebo_f(
+                cells, design, start, periods, leads, ri_reps, seed
+            )
+            ri = {
+                "pretrend_p_ri": placebo_p_value(wald.f_stat, placebo_f),
+                "pretrend_ri_placebos": len(placebo_f),
+                "pretrend_ri_enumerated": enumerated,
+            }
     else:
         pretrend = (float("nan"), (0, df), float("nan"))
     return EventStudyResult(
@@ -490,7 +525,60 @@ def event_study(
         n_persons=int(cells["n_persons"].sum()),
         n_clusters=fit.n_clusters,
         vcov=pd.DataFrame(vcov, index=periods, columns=periods),
+        **ri,
     )
+
+
+def _event_columns(rel: pd.Series, periods: list[int], treated: np.ndarray) -> np.ndarray:
+    """One indicator column per relative year in ``periods``: that year and a treated cell."""
+    in_period = rel.to_numpy()[:, None] == np.asarray(periods)[None, :]
+    return (in_period & np.asarray(treated, dtype=bool)[:, None]).astype(float)
+
+
+def pretrend_placebo_f(
+    cells: pd.DataFrame,
+    design: str,
+    start: int,
+    periods: list[int],
+    leads: list[int],
+    reps: int,
+    seed: int,
+) -> tuple[np.ndarray, bool]:
+    """The joint pre-trend F statistic with the treatment moved to placebo regions.
+
+    Placebo regions have as many municipalities as the treated region and come from the
+    comparison pool (:func:`placebo_regions`: all of them when there are at most ``reps``, else
+    ``reps`` drawn with ``seed``); the treated municipalities are left out, as in
+    :func:`randomization_inference`. Each placebo refits the event study (``periods``: years
+    relative to ``start``, the reference year left out; the same fixed effects) and computes the
+    CR1 Wald F of the ``leads`` columns exactly as for the real region. Returns the placebo F
+    statistics and whether they were enumerated.
+    """
+    is_treated = cells["treated"] == 1
+    k = cells.loc[is_treated, "gemeente_code"].nunique()
+    placebo_cells = cells[~is_treated].reset_index(drop=True)
+    pool = sorted(placebo_cells["gemeente_code"].unique())
+    sets, enumerated = placebo_regions(pool, k, reps, seed)
+    rel = placebo_cells["year"] - start
+    base = _fit(placebo_cells, design, np.zeros(len(placebo_cells)))  # fixed effects once
+    member = {code: i for i, code in enumerate(pool)}
+    members = placebo_cells["gemeente_code"].map(member).to_numpy()
+    stats_f = []
+    for region in sets:
+        inside = np.zeros(len(pool), dtype=bool)
+        inside[[member[code] for code in region]] = True
+        x = base.fe.partial(_event_columns(rel, periods, inside[members]))
+        fit = refit(base, x)
+        if fit.n_params - fit.fe.rank < len(periods):
+            raise DesignError(
+                f"placebo region {', '.join(region)} does not cover every relative year; "
+                "the pre-trend placebo test needs a balanced comparison pool"
+            )
+        vcov = cr1_vcov(fit)
+        stats_f.append(
+            wald_test(fit.coef[leads], vcov[np.ix_(leads, leads)], fit.n_clusters - 1).f_stat
+        )
+    return np.array(stats_f), enumerated
 
 
 RI_MATCHES = ("municipalities", "persons")

@@ -19,7 +19,7 @@ say so beside every CR1 p-value.
 from __future__ import annotations
 
 import itertools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from scipy import stats
@@ -151,12 +151,32 @@ def fit_weighted_fe(
     )
 
 
+def refit(fit: WeightedFit, x: np.ndarray) -> WeightedFit:
+    """``fit`` with other regressors: same outcome, weights, clusters and fixed effects.
+
+    ``x`` (rows x p) must already be partialled (``fit.fe.partial``). Used for placebo fits, where
+    only the treated municipalities move and the fixed effects stay the same. ``n_params`` is
+    recounted as the fixed effects' rank plus the rank of ``x``, as :func:`fit_weighted_fe` does
+    (so not for a fit whose counts were replaced by those of a larger model, as the triple's are).
+    """
+    x = np.asarray(x, dtype=float).reshape(len(fit.y), -1)
+    root = np.sqrt(fit.weight)
+    coef = np.linalg.lstsq(root[:, None] * x, root * fit.y, rcond=None)[0]
+    return replace(
+        fit,
+        coef=coef,
+        x=x,
+        resid=fit.y - x @ coef,
+        n_params=fit.fe.rank + int(np.linalg.matrix_rank(root[:, None] * x)),
+    )
+
+
 def cluster_scores(fit: WeightedFit) -> np.ndarray:
     """Per-cluster sums of person scores, clusters x p."""
     cell = fit.x * (fit.weight * fit.resid)[:, None]
-    scores = np.zeros((fit.n_clusters, fit.x.shape[1]))
-    np.add.at(scores, fit.cluster, cell)
-    return scores
+    return np.column_stack(
+        [np.bincount(fit.cluster, weights=column, minlength=fit.n_clusters) for column in cell.T]
+    )
 
 
 def cr1_factor(fit: WeightedFit) -> float:
@@ -234,6 +254,18 @@ def bootstrap_weights(
         return grid, True
     rng = np.random.default_rng(seed)
     return rng.choice(points, size=(reps, n_clusters)), False
+
+
+def bootstrap_p_text(p: float, draws: int, enumerated: bool) -> float | str:
+    """A wild-bootstrap p-value for display: ``"< 1/B"`` when no draw reached ``|t|``.
+
+    With ``B`` random draws the p-value is the share of draws with ``|t*| >= |t|``; 0 means only
+    that it is below ``1/B``, not that it is 0. Under full enumeration the draw that reproduces
+    the data always counts, so p is never 0 there. Any other p is returned unchanged.
+    """
+    if p == 0 and draws > 0 and not enumerated:
+        return f"< {1 / draws:.2g}"
+    return p
 
 
 @dataclass(frozen=True)

@@ -88,6 +88,12 @@ def trend_figure(table: pd.DataFrame, title: str, unit: str, start_year: int, sy
     return fig
 
 
+def _pretrend_label(res: EventStudyResult) -> str:
+    """Legend entry: the design and its pre-trend p-values (CR1, and RI when it was run)."""
+    ri = f", RI {res.pretrend_p_ri:.2f}" if res.pretrend_ri_placebos else ""
+    return f"{res.design} (pre-trend p: CR1 {res.pretrend_p:.2f}{ri})"
+
+
 def event_study_figure(results: list[EventStudyResult], title: str, unit: str, synthetic: bool):
     """Leads and lags with CIs; one series per design (target group, whole population)."""
     fig, axes = _figure(7, 3.6)
@@ -104,7 +110,7 @@ def event_study_figure(results: list[EventStudyResult], title: str, unit: str, s
             ms=4,
             capsize=2,
             color=color,
-            label=f"{res.design} (pre-trend p = {res.pretrend_p:.2f})",
+            label=_pretrend_label(res),
         )
     ax.axhline(0, color="black", lw=0.8)
     ax.axvline(-0.5, color="grey", ls="--", lw=1)

@@ -16,6 +16,7 @@ from scipy import stats
 from lmp.contract import Dataset
 from lmp.disclosure import assert_publishable, suppress
 from lmp.errors import LmpError
+from lmp.inference import bootstrap_p_text
 from lmp.reference import Reference, load_reference
 
 FLOAT_FORMAT = "%.8g"
@@ -154,9 +155,20 @@ def readable(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
 
 
 def inference_table(results: pd.DataFrame) -> pd.DataFrame:
-    """The results with CR1, WCR and RI side by side, columns named for a reader."""
+    """The results with CR1, WCR and RI side by side, columns named for a reader.
+
+    A WCR p-value of 0 from random draws is shown as ``"< 1/B"`` (:func:`lmp.inference.bootstrap_p_text`).
+    """
     columns = [c for c in INFERENCE_COLUMNS if c in results]
-    return results[columns].rename(columns=INFERENCE_COLUMNS)
+    table = results[columns].copy()
+    if {"p_wcr", "wcr_draws", "wcr_enumerated"} <= set(results.columns):
+        table["p_wcr"] = [
+            bootstrap_p_text(p, int(b), bool(e))
+            for p, b, e in zip(
+                results["p_wcr"], results["wcr_draws"], results["wcr_enumerated"], strict=True
+            )
+        ]
+    return table.rename(columns=INFERENCE_COLUMNS)
 
 
 # With this many treated municipalities or fewer, lmp's size study found the WCR all but never

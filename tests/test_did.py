@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -197,3 +199,39 @@ def test_triple_design_with_incomplete_municipality_years_equals_statsmodels(per
     assert result.estimate == pytest.approx(reference.params["DE"], rel=TOL, abs=TOL)
     assert result.se == pytest.approx(reference.bse["DE"], rel=TOL, abs=TOL)
     assert result.n_clusters == g.nunique() and result.df == g.nunique() - 1
+
+
+@pytest.mark.parametrize("design", ["target", "population"])
+def test_pretrend_placebo_f_equals_statsmodels_on_relabelled_individual_rows(
+    persons, cells, design
+):
+    """The RI pre-trend test: every placebo F is the CR1 Wald F of a full refit on person rows."""
+    study = did.event_study(cells, PROEFTUIN, "cost_total", design, ri_reps=999, seed=4)
+    ref = load_reference()
+    start = int(ref.proeftuin(PROEFTUIN)["start_year"])
+    treated = set(ref.municipalities(PROEFTUIN))
+    frame = _individual(persons, design)
+    frame = frame[~frame["gemeente_code"].isin(treated)].reset_index(drop=True)
+    pool = sorted(frame["gemeente_code"].unique())
+    regions, enumerated = did.placebo_regions(pool, len(treated), 999, seed=4)
+    assert enumerated and study.pretrend_ri_enumerated
+    assert study.pretrend_ri_placebos == len(regions) == math.comb(len(pool), len(treated))
+    study_cells = did.study_cells(cells, PROEFTUIN, "cost_total", design, ref)
+    rel_years = sorted(study_cells["year"].unique() - start)
+    periods = [k for k in rel_years if k != -1]
+    leads = [j for j, k in enumerate(periods) if k < -1]
+    placebo_f, _ = did.pretrend_placebo_f(study_cells, design, start, periods, leads, 999, 4)
+    for region, f_stat in list(zip(regions, placebo_f, strict=True))[:4]:
+        inside = frame["gemeente_code"].isin(region)
+        names = [f"k{k}" for k in periods]
+        for name, k in zip(names, periods, strict=True):
+            frame[name] = (inside & (frame["year"] - start == k)).astype(float)
+        reference = _statsmodels(frame, design, names)
+        restriction = np.zeros((len(leads), len(reference.params)))
+        for i, j in enumerate(leads):
+            restriction[i, list(reference.params.index).index(names[j])] = 1.0
+        wald = reference.wald_test(restriction, use_f=True, scalar=True)
+        assert f_stat == pytest.approx(float(wald.statistic), rel=1e-7)
+    hits = int(np.sum(placebo_f >= study.pretrend_f * (1 - 1e-10)))
+    assert study.pretrend_p_ri == pytest.approx((1 + hits) / (1 + len(placebo_f)), rel=1e-12)
+    assert "RI) p = " in study.pretrend_text() and "CR1 p = " in study.pretrend_text()

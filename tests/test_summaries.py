@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from lmp import did, summaries
@@ -107,3 +109,21 @@ def test_sensitivity_critical_value_is_never_below_the_t_quantile():
     assert summaries.sensitivity_critical_value(narrow_ri, 300) == t
     assert summaries.sensitivity_critical_value(wide_ri, 300) == 3 * t
     assert summaries.sensitivity_critical_value(unbounded, 300) == float("inf")
+
+
+def test_a_wild_bootstrap_p_of_zero_from_random_draws_reads_as_below_one_over_b(cells):
+    results = pd.DataFrame(
+        {
+            "estimate": [1.0, 2.0, 3.0],
+            "p_wcr": [0.0, 0.03, 0.0],
+            "wcr_draws": [199, 199, 0],
+            "wcr_enumerated": [False, False, False],
+        }
+    )
+    shown = summaries.inference_table(results)["p (WCR)"].tolist()
+    assert shown == ["< 0.005", 0.03, 0.0]  # no draws: nothing to bound, left as it is
+    result = did.estimate(cells, PROEFTUIN, "cost_total", "target", inference="wcr", wcr_reps=199)
+    assert not result.wcr_enumerated
+    text = dataclasses.replace(result, p_wcr=0.0).summary()
+    assert "(WCR, webb): p < 0.005, " in text
+    assert f"p = {result.p_wcr:.4f}, " in result.summary()

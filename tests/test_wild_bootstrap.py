@@ -13,12 +13,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from wildboottest.wildboottest import WildboottestCL
 
 from lmp import did
 from lmp.inference import WildBootstrap, bootstrap_weights, fit_weighted_fe
 from tests.conftest import PROEFTUIN
 from tests.test_did import _dummies, _individual
+from tests.wildboottest_reference import wcr11
 
 TOL = 1e-8
 
@@ -50,18 +50,7 @@ def _wildboottest(x: pd.DataFrame, cluster: np.ndarray, null: float, v: np.ndarr
     """t and bootstrap t's of wildboottest's WCR11 for ``D = null`` (by shifting the outcome)."""
     exog = x.drop(columns="y").to_numpy()
     y = (x["y"] - null * x["D"]).to_numpy()
-    restriction = np.zeros(exog.shape[1])
-    restriction[0] = 1.0
-    boot = WildboottestCL(exog, y, cluster, restriction, B=2**12, seed=1, parallel=False)
-    boot.get_scores(bootstrap_type="11", impose_null=True)
-    boot.get_weights(weights_type="rademacher")
-    if v is not None:  # hand over lmp's draws (draws x clusters)
-        boot.v, boot.B = v.T, v.shape[0]
-    boot.get_numer()
-    boot.get_denom()
-    boot.get_tboot()
-    boot.get_vcov()
-    boot.get_tstat()
+    boot = wcr11(exog, y, cluster, "rademacher", reps=2**12, seed=1, v=v)
     return float(np.ravel(boot.t_stat)[0]), np.ravel(boot.t_boot)
 
 
