@@ -337,11 +337,10 @@ def synthetic_control_text(table: pd.DataFrame, alpha: float = 0.05) -> str:
         if abs(row.sc_placebo_mean) > 0.5 * row.sc_placebo_sd:
             lines.append(
                 f"  *Caution*: the placebo regions' average gaps are centred at "
-                f"{row.sc_placebo_mean:,.4g}, not at zero (spread {row.sc_placebo_sd:,.4g}). With "
-                "single municipalities as donors whose means are noisy, the weights fit noise "
-                "before the start that does not persist after it (regression to the mean), so "
-                "the synthetic control is biased for this design and its estimate should not be "
-                "read as an effect."
+                f"{row.sc_placebo_mean:,.4g}, not at zero (spread {row.sc_placebo_sd:,.4g}): the "
+                "municipalities the synthetic control weights move differently after the start "
+                "than the regions they stand in for, so it is biased for this design and its "
+                "estimate should not be read as an effect."
             )
     return "\n".join(lines)
 

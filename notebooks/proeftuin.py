@@ -221,7 +221,8 @@ display(Markdown(power.dilution_text(row, headline["unit"])))
 # A different way to build the comparison: instead of all comparison municipalities with equal
 # standing, a weighted average of them whose path matches the proeftuin's before the start
 # (Abadie, Diamond & Hainmueller 2010; weights over municipalities, fitted on the pre-start years).
-# The effect is the average gap after the start; its p-value compares that gap with the same
+# Only the 20 comparison municipalities whose pre-start paths are closest may get weight, so a few
+# extreme municipalities cannot dominate every fit. The effect is the average gap after the start; its p-value compares that gap with the same
 # quantity for placebo regions of comparison municipalities. Where the synthetic control and the
 # DiD agree, the conclusion does not hinge on the parallel-trends assumption of the DiD alone.
 

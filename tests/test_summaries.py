@@ -69,7 +69,7 @@ def test_synthetic_control_text_warns_when_placebos_are_not_centred():
     centred = summaries.synthetic_control_text(pd.DataFrame([{**base, "sc_placebo_mean": 5.0}]))
     shifted = summaries.synthetic_control_text(pd.DataFrame([{**base, "sc_placebo_mean": 45.0}]))
     assert "**agree**" in centred and "Caution" not in centred
-    assert "Caution" in shifted and "regression to the mean" in shifted
+    assert "Caution" in shifted and "biased for this design" in shifted
 
 
 def test_significance_counts_count_p_equal_to_alpha_as_significant():

@@ -207,3 +207,38 @@ def test_triple_design_and_negative_placebos_are_refused(bundled):
         sc.synthetic_control(bundled, PROEFTUIN, "cost_total", "triple")
     with pytest.raises(ParameterError, match="placebos"):
         sc.synthetic_control(bundled, PROEFTUIN, "cost_total", "target", placebos=-1)
+
+
+def test_nearest_donors_are_the_closest_pre_period_paths():
+    donors = np.array([[10.0, 0.0, 5.0, 9.0, 1.0], [10.0, 0.0, 5.0, 11.0, 1.0]])
+    treated = np.array([10.0, 10.0])
+    # RMS distances 0, 10, 5, 1, 9: the two nearest are columns 0 and 3, returned in column order
+    assert sc.nearest_donors(donors, treated, 2).tolist() == [0, 3]
+    assert sc.nearest_donors(donors, treated, 4).tolist() == [0, 2, 3, 4]
+    assert sc.nearest_donors(donors, treated, None).tolist() == [0, 1, 2, 3, 4]
+    assert sc.nearest_donors(donors, treated, 9).tolist() == [0, 1, 2, 3, 4]
+
+
+def test_only_the_nearest_donors_get_weight(bundled):
+    result = sc.synthetic_control(bundled, PROEFTUIN, "cost_total", "target", placebos=0)
+    assert result.n_donors_per_fit == sc.NEAREST_DONORS < result.n_donors
+    panel = sc._panel(sc.did.study_cells(bundled, PROEFTUIN, "cost_total", "target"))
+    pre = ~panel.post
+    donors = panel.means(panel.donors)
+    nearest = sc.nearest_donors(donors[pre], panel.path(panel.treated)[pre], sc.NEAREST_DONORS)
+    allowed = {panel.donors[i] for i in nearest}
+    assert set(result.weights["gemeente_code"]) <= allowed
+    with pytest.raises(ParameterError, match="nearest"):
+        sc.synthetic_control(bundled, PROEFTUIN, "cost_total", "target", nearest=0)
+
+
+@pytest.mark.parametrize("slug", ["mijnzorg", "goedleven", "blauwe-zorg"])
+def test_placebo_gaps_are_centred_with_the_nearest_donors_and_not_with_all(bundled, slug):
+    """Placebo regions carry no effect, so their average gap should be near zero. With every
+    donor it was not on the bundled data (a few extreme donors weighted in every fit); with the
+    nearest donors it is within half a spread, the threshold at which the report warns."""
+    centred = sc.synthetic_control(bundled, slug, "cost_total", "target", seed=20130)
+    shifted = sc.synthetic_control(bundled, slug, "cost_total", "target", seed=20130, nearest=None)
+    for result, ok in [(centred, True), (shifted, False)]:
+        gaps = result.placebos["estimate"]
+        assert bool(abs(gaps.mean()) <= 0.5 * gaps.std(ddof=1)) == ok
