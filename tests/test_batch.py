@@ -40,6 +40,24 @@ def _no_workers(monkeypatch) -> None:
     monkeypatch.setattr(batch._Workers, "__init__", refuse)
 
 
+def _summary(out: str) -> dict[str, list[str]]:
+    """The batch's summary table: words of each line, by report name."""
+    return {line.split()[0]: line.split() for line in out.splitlines() if line}
+
+
+def _render_with_beta_failing(monkeypatch, project: Path, capsys, beta: dict):
+    """Render everything with ``beta``'s extra parameters; beta must fail and nothing else.
+    Returns the jobs, the printed summary and its words by report name."""
+    jobs = tiny_project.jobs(beta=beta)
+    code = _cli(monkeypatch, project, "render", "--all", "--force", "--jobs", "2", jobs=jobs)
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "lmp: 1 report(s) failed: beta" in captured.err
+    summary = _summary(captured.out)
+    assert summary["alpha"][1] == "rendered" and summary[render.SYNTHESIS][1] == "rendered"
+    return jobs, captured.out, summary
+
+
 def _cli(monkeypatch, root: Path, *args: str, jobs: list[render.Job] | None = None) -> int:
     all_jobs = jobs or tiny_project.jobs()
     monkeypatch.setattr(render, "all_jobs", lambda data, outputs: all_jobs)
@@ -160,18 +178,9 @@ def test_a_failing_report_stops_nothing_and_keeps_its_previous_outputs(
 ):
     beta_before = _snapshot(project / "outputs" / "beta")
     manifest_before = json.loads((project / "outputs" / render.MANIFEST).read_text())
-    jobs = tiny_project.jobs(beta={"fail": True})
-    code = _cli(monkeypatch, project, "render", "--all", "--force", "--jobs", "2", jobs=jobs)
-    captured = capsys.readouterr()
-    assert code == 1
-    assert "lmp: 1 report(s) failed: beta" in captured.err
-    summary = {line.split()[0]: line.split() for line in captured.out.splitlines() if line}
-    assert summary["alpha"][1] == "rendered" and summary[render.SYNTHESIS][1] == "rendered"
+    jobs, out, summary = _render_with_beta_failing(monkeypatch, project, capsys, {"fail": True})
     assert summary["beta"][1:] == ["FAILED", summary["beta"][2], "outputs/beta.failed.ipynb"]
-    assert (
-        "beta: report 'beta' failed in cell 3: ValueError: deliberate failure in beta"
-        in captured.out
-    )
+    assert "beta: report 'beta' failed in cell 3: ValueError: deliberate failure in beta" in out
 
     assert _snapshot(project / "outputs" / "beta") == beta_before
     manifest = json.loads((project / "outputs" / render.MANIFEST).read_text())
@@ -330,3 +339,30 @@ def test_the_summary_table_names_every_report(tmp_path):
 @pytest.mark.skipif(os.name != "posix", reason="process groups")
 def test_default_workers_is_the_number_of_cores():
     assert render.default_workers() == (os.cpu_count() or 1)
+
+
+def test_a_dead_worker_process_is_replaced_and_its_reports_get_one_more_try(
+    project, monkeypatch, capsys
+):
+    """beta's kernel kills its worker once: the pool breaks, alpha (running beside it) and beta
+    are lost with it, a new pool starts and both render on their second try."""
+    marker = project / "killed-once"  # the kernels run in the project folder
+    jobs = tiny_project.jobs(alpha={"sleep": 2.0}, beta={"kill_worker": marker.name, "sleep": 0.5})
+    code = _cli(monkeypatch, project, "render", "--all", "--force", "--jobs", "2", jobs=jobs)
+    captured = capsys.readouterr()
+    assert code == 0, captured.err
+    assert marker.exists()
+    summary = _summary(captured.out)
+    for name in ["alpha", "beta", render.SYNTHESIS]:
+        assert summary[name][1] == "rendered"
+    assert render.check_outputs(jobs, project).ok
+
+
+def test_a_report_that_kills_its_worker_every_time_fails_alone(project, monkeypatch, capsys):
+    beta_before = _snapshot(project / "outputs" / "beta")
+    _, out, summary = _render_with_beta_failing(
+        monkeypatch, project, capsys, {"kill_worker": "always"}
+    )
+    assert summary["beta"][1] == "FAILED"
+    assert "its worker process died twice" in out
+    assert _snapshot(project / "outputs" / "beta") == beta_before

@@ -2,7 +2,8 @@
 
 ``proeftuin.ipynb`` reads its data file's bytes and writes a results table derived from them (so a
 changed data file changes the report); parameters ``fail``, ``sleep`` and ``pid_file`` make it
-fail, take its time, or say which process its kernel is. ``cross_proeftuin.ipynb`` stacks the
+fail, take its time, or say which process its kernel is; ``kill_worker`` (a marker file's path,
+or ``"always"``) makes its kernel kill the worker process rendering it, once or every time. ``cross_proeftuin.ipynb`` stacks the
 proeftuin tables, like the real synthesis.
 """
 
@@ -25,6 +26,7 @@ output_dir = "outputs/alpha"
 fail = False
 sleep = 0.0
 pid_file = \"\"
+kill_worker = \"\"
 """
 
 PROEFTUIN_CODE = """\
@@ -34,6 +36,11 @@ from pathlib import Path
 if pid_file:
     Path(pid_file).write_text(str(os.getpid()))
 time.sleep(sleep)
+if kill_worker == "always" or (kill_worker and not Path(kill_worker).exists()):
+    if kill_worker != "always":
+        Path(kill_worker).write_text("the worker was killed once")
+    os.kill(os.getppid(), 9)  # the kernel's parent: the worker process rendering this report
+    time.sleep(60)
 if fail:
     raise ValueError(f"deliberate failure in {proeftuin}")
 effect = -1.5 - int(hashlib.sha256(Path(data_path).read_bytes()).hexdigest()[:4], 16) % 100

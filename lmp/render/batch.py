@@ -290,8 +290,10 @@ def _run_batch(
     previous_handler = None
     if threading.current_thread() is threading.main_thread():
         previous_handler = signal.signal(signal.SIGTERM, signal.default_int_handler)
-    pool = _Workers(min(workers, len(todo)))
+    size = min(workers, len(todo))
+    pool = _Workers(size)
     running: dict[Future, tuple[Job, dict[str, str], float]] = {}
+    retried: set[str] = set()  # reports already given a second try after a worker process died
     try:
         while waiting or running:
             for job in list(waiting):
@@ -307,19 +309,31 @@ def _run_batch(
                 inputs = input_hashes(job, root)
                 try:
                     future = pool.submit(job, root)
-                except BrokenExecutor as exc:  # a worker process died; the pool takes no more
-                    outcomes[job.name] = Outcome(job.name, FAILED, message=f"not started: {exc}")
-                    finished.add(job.name)
-                    bar.finished(outcomes[job.name])
-                    continue
+                except BrokenExecutor:  # the pool broke after its last report: start a new one
+                    pool = _renew(pool, size)
+                    future = pool.submit(job, root)
                 running[future] = (job, inputs, time.monotonic())
             bar.running([job.name for job, _, _ in running.values()])
             done, _ = wait(list(running), timeout=0.5, return_when=FIRST_COMPLETED)
+            if any(isinstance(f.exception(), BrokenExecutor) for f in done):
+                # A worker process died (its report's kernel killed it, or the system did). The
+                # pool is then broken and every report still running in it is lost too: collect
+                # them all, start a new pool, and give each lost report one more try.
+                wait(list(running))
+                done = set(running)
+                pool = _renew(pool, size)
+                recover(outputs)  # nothing is running: undo a swap the dead worker left unfinished
             for future in done:
                 job, inputs, started = running.pop(future)
                 try:
                     status, message = future.result()
-                except Exception as exc:  # the worker process itself died
+                except BrokenExecutor as exc:
+                    if job.name not in retried:
+                        retried.add(job.name)
+                        waiting.insert(0, job)
+                        continue
+                    status, message = FAILED, f"its worker process died twice: {exc}"
+                except Exception as exc:  # anything else that went wrong outside the report
                     status, message = FAILED, f"worker process failed: {type(exc).__name__}: {exc}"
                 outcome = Outcome(
                     job.name, status, time.monotonic() - started, job.output_dir, message
@@ -349,6 +363,12 @@ def _run_batch(
         if previous_handler is not None:
             signal.signal(signal.SIGTERM, previous_handler)
         _remove_staging(outputs)
+
+
+def _renew(pool: _Workers, size: int) -> _Workers:
+    """A fresh pool in place of a broken one (whose remaining processes and kernels are ended)."""
+    pool.kill_all()
+    return _Workers(size)
 
 
 def _remove_staging(outputs: Path) -> None:
