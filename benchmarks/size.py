@@ -34,7 +34,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from scipy import stats  # noqa: E402
+from common import interval, table_md  # noqa: E402
 
 from lmp import did, synth  # noqa: E402
 from lmp.reference import load_reference  # noqa: E402
@@ -186,13 +186,6 @@ def run(args, path: Path) -> pd.DataFrame:
     return raw
 
 
-def _interval(hits: int, n: int) -> tuple[float, float]:
-    """Clopper-Pearson 95% interval for a binomial proportion."""
-    low = stats.beta.ppf(0.025, hits, n - hits + 1) if hits > 0 else 0.0
-    high = stats.beta.ppf(0.975, hits + 1, n - hits) if hits < n else 1.0
-    return float(low), float(high)
-
-
 def summarise(raw: pd.DataFrame) -> pd.DataFrame:
     """One row per design, outcome, task, k and method: rate, MC SE and 95% interval."""
     out = []
@@ -209,7 +202,7 @@ def summarise(raw: pd.DataFrame) -> pd.DataFrame:
                 # effect-free data: covered <=> not rejected (same data, region and draws)
             n, hits = len(part), int(hit.sum())
             rate = hits / n
-            low, high = _interval(hits, n)
+            low, high = interval(hits, n)
             out.append(
                 {
                     "design": design,
@@ -318,12 +311,6 @@ def figure(table: pd.DataFrame, path: Path) -> None:
     plt.close(fig)
 
 
-def _table_md(frame: pd.DataFrame) -> str:
-    lines = ["| " + " | ".join(frame.columns) + " |", "|" + "---|" * len(frame.columns)]
-    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in frame.to_numpy()]
-    return "\n".join(lines)
-
-
 def _size_first(column: pd.Series) -> pd.Series:
     return column.map({"size": 0, "coverage": 1}) if column.name == "task" else column
 
@@ -377,7 +364,7 @@ def main() -> None:
     figure(table, out / "size.png")
     (out / "size.md").write_text(report(args, table, check, raw), encoding="utf-8")
     print(_markdown(table))
-    print(_table_md(check))
+    print(table_md(check))
     print(f"written to {out}")
 
 
@@ -461,7 +448,7 @@ def _reading(table: pd.DataFrame, raw: pd.DataFrame) -> list[str]:
                 continue
             n, hits = len(rows), int((rows[P_COLUMN[method]] <= ALPHA).sum())
             if n:
-                lo, hi = _interval(hits, n)
+                lo, hi = interval(hits, n)
                 out.append(
                     f"- **{METHODS[method]} pooled over outcomes and {label}**: {hits / n:.3f}"
                     f" [{lo:.3f}, {hi:.3f}] of {n} tests (the interval treats the tests as"
@@ -508,9 +495,17 @@ def _commands(raw: pd.DataFrame) -> list[str]:
                     (rows["task"] == "coverage") & rows["k"].isin(ks.index), "outcome"
                 ].unique()
             )
+            part = rows[rows["k"].isin(ks.index)]
             line = f"{base} --designs {design} --reps {n} --ks {' '.join(map(str, ks.index))}"
+            outcomes = sorted(part.loc[part["task"] == "size", "outcome"].unique())
+            if outcomes != sorted(OUTCOMES):
+                line += " --outcomes " + " ".join(outcomes)
             if cover != ["cost_total"]:
                 line += " --coverage-outcomes " + (" ".join(cover) if cover else "")
+            if _values(part, "wcr_draws") != "999":
+                line += f" --wcr-reps {_values(part, 'wcr_draws')}"
+            if _values(part, "ri_placebos") != "199":
+                line += f" --ri-reps {_values(part, 'ri_placebos')}"
             lines.append(line)
     return lines + [f"{base} --report-only"]
 
@@ -601,7 +596,7 @@ def report(args, table: pd.DataFrame, check: pd.DataFrame, raw: pd.DataFrame) ->
             " same data, region and draws (a constant additive effect should make them agree"
             " exactly; a disagreement points at the test inversion):",
             "",
-            _table_md(check),
+            table_md(check),
             "",
             *(
                 [

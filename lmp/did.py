@@ -411,13 +411,19 @@ class EventStudyResult:
     pretrend_p_ri: float = float("nan")
     pretrend_ri_placebos: int = 0
     pretrend_ri_enumerated: bool = False
+    pretrend_ri_excluded: int = 0  # comparison municipalities not drawn: a year missing
 
     def _ri_words(self) -> str:
         if not self.pretrend_ri_placebos:
             return ""
         n = self.pretrend_ri_placebos
         which = f"all {n}" if self.pretrend_ri_enumerated else f"{n} randomly drawn"
-        return f"; against {which} placebo regions (RI) p = {self.pretrend_p_ri:.3f}"
+        left_out = (
+            f" ({self.pretrend_ri_excluded} comparison municipalities missing a year not drawn)"
+            if self.pretrend_ri_excluded
+            else ""
+        )
+        return f"; against {which} placebo regions{left_out} (RI) p = {self.pretrend_p_ri:.3f}"
 
     def pretrend_text(self) -> str:
         """The joint pre-trend test in one line of Markdown (CR1 F test, and RI when run)."""
@@ -503,13 +509,14 @@ def event_study(
         wald = wald_test(fit.coef[leads], vcov[np.ix_(leads, leads)], df)
         pretrend = (wald.f_stat, (wald.df_num, wald.df_den), wald.p_value)
         if ri_reps:
-            placebo_f, enumerated = pretrend_placebo_f(
+            placebo_f, enumerated, excluded = pretrend_placebo_f(
                 cells, design, start, periods, leads, ri_reps, seed
             )
             ri = {
                 "pretrend_p_ri": placebo_p_value(wald.f_stat, placebo_f),
                 "pretrend_ri_placebos": len(placebo_f),
                 "pretrend_ri_enumerated": enumerated,
+                "pretrend_ri_excluded": excluded,
             }
     else:
         pretrend = (float("nan"), (0, df), float("nan"))
@@ -543,22 +550,33 @@ def pretrend_placebo_f(
     leads: list[int],
     reps: int,
     seed: int,
-) -> tuple[np.ndarray, bool]:
+) -> tuple[np.ndarray, bool, int]:
     """The joint pre-trend F statistic with the treatment moved to placebo regions.
 
     Placebo regions have as many municipalities as the treated region and come from the
-    comparison pool (:func:`placebo_regions`: all of them when there are at most ``reps``, else
-    ``reps`` drawn with ``seed``); the treated municipalities are left out, as in
-    :func:`randomization_inference`. Each placebo refits the event study (``periods``: years
-    relative to ``start``, the reference year left out; the same fixed effects) and computes the
-    CR1 Wald F of the ``leads`` columns exactly as for the real region. Returns the placebo F
-    statistics and whether they were enumerated.
+    comparison municipalities observed in every year of ``periods`` (years relative to
+    ``start``; the reference year left out), so that every placebo event study is identified:
+    :func:`placebo_regions`, all of them when there are at most ``reps``, else ``reps`` drawn
+    with ``seed``. The treated municipalities are left out, as in
+    :func:`randomization_inference`; municipalities missing a year still serve as comparisons.
+    Each placebo refits the event study (the same fixed effects) and computes the CR1 Wald F of
+    the ``leads`` columns as for the real region (whose fit has k more clusters, a difference
+    that only enters the CR1 factor). Returns the placebo F statistics, whether they were
+    enumerated, and how many comparison municipalities were left out of the draw for a missing
+    year.
     """
     is_treated = cells["treated"] == 1
     k = cells.loc[is_treated, "gemeente_code"].nunique()
     placebo_cells = cells[~is_treated].reset_index(drop=True)
     pool = sorted(placebo_cells["gemeente_code"].unique())
-    sets, enumerated = placebo_regions(pool, k, reps, seed)
+    needed = {start + p for p in periods}
+    years_seen = placebo_cells.groupby("gemeente_code")["year"].agg(set)
+    candidates = [code for code in pool if needed <= years_seen[code]]
+    sets, enumerated = placebo_regions(candidates, k, reps, seed)
+    if not sets:
+        raise DesignError(
+            f"no placebo region of {k} comparison municipalities observed in every year"
+        )
     rel = placebo_cells["year"] - start
     base = _fit(placebo_cells, design, np.zeros(len(placebo_cells)))  # fixed effects once
     member = {code: i for i, code in enumerate(pool)}
@@ -567,18 +585,12 @@ def pretrend_placebo_f(
     for region in sets:
         inside = np.zeros(len(pool), dtype=bool)
         inside[[member[code] for code in region]] = True
-        x = base.fe.partial(_event_columns(rel, periods, inside[members]))
-        fit = refit(base, x)
-        if fit.n_params - fit.fe.rank < len(periods):
-            raise DesignError(
-                f"placebo region {', '.join(region)} does not cover every relative year; "
-                "the pre-trend placebo test needs a balanced comparison pool"
-            )
+        fit = refit(base, base.fe.partial(_event_columns(rel, periods, inside[members])))
         vcov = cr1_vcov(fit)
         stats_f.append(
             wald_test(fit.coef[leads], vcov[np.ix_(leads, leads)], fit.n_clusters - 1).f_stat
         )
-    return np.array(stats_f), enumerated
+    return np.array(stats_f), enumerated, len(pool) - len(candidates)
 
 
 RI_MATCHES = ("municipalities", "persons")

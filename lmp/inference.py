@@ -174,9 +174,10 @@ def refit(fit: WeightedFit, x: np.ndarray) -> WeightedFit:
 def cluster_scores(fit: WeightedFit) -> np.ndarray:
     """Per-cluster sums of person scores, clusters x p."""
     cell = fit.x * (fit.weight * fit.resid)[:, None]
-    return np.column_stack(
-        [np.bincount(fit.cluster, weights=column, minlength=fit.n_clusters) for column in cell.T]
-    )
+    scores = np.zeros((fit.n_clusters, cell.shape[1]))
+    for j, column in enumerate(cell.T):
+        scores[:, j] = np.bincount(fit.cluster, weights=column, minlength=fit.n_clusters)
+    return scores
 
 
 def cr1_factor(fit: WeightedFit) -> float:
@@ -257,14 +258,15 @@ def bootstrap_weights(
 
 
 def bootstrap_p_text(p: float, draws: int, enumerated: bool) -> float | str:
-    """A wild-bootstrap p-value for display: ``"< 1/B"`` when no draw reached ``|t|``.
+    """A wild-bootstrap p-value for display: ``"< 1/B"`` (e.g. ``"< 1/9999"``) when no draw
+    reached ``|t|``.
 
     With ``B`` random draws the p-value is the share of draws with ``|t*| >= |t|``; 0 means only
     that it is below ``1/B``, not that it is 0. Under full enumeration the draw that reproduces
     the data always counts, so p is never 0 there. Any other p is returned unchanged.
     """
     if p == 0 and draws > 0 and not enumerated:
-        return f"< {1 / draws:.2g}"
+        return f"< 1/{draws}"
     return p
 
 

@@ -163,7 +163,7 @@ def inference_table(results: pd.DataFrame) -> pd.DataFrame:
     table = results[columns].copy()
     if {"p_wcr", "wcr_draws", "wcr_enumerated"} <= set(results.columns):
         table["p_wcr"] = [
-            bootstrap_p_text(p, int(b), bool(e))
+            bootstrap_p_text(p, int(b), bool(e)) if pd.notna(b) else p  # NaN: WCR not run
             for p, b, e in zip(
                 results["p_wcr"], results["wcr_draws"], results["wcr_enumerated"], strict=True
             )

@@ -220,7 +220,10 @@ def test_pretrend_placebo_f_equals_statsmodels_on_relabelled_individual_rows(
     rel_years = sorted(study_cells["year"].unique() - start)
     periods = [k for k in rel_years if k != -1]
     leads = [j for j, k in enumerate(periods) if k < -1]
-    placebo_f, _ = did.pretrend_placebo_f(study_cells, design, start, periods, leads, 999, 4)
+    placebo_f, _, excluded = did.pretrend_placebo_f(
+        study_cells, design, start, periods, leads, 999, 4
+    )
+    assert excluded == 0
     for region, f_stat in list(zip(regions, placebo_f, strict=True))[:4]:
         inside = frame["gemeente_code"].isin(region)
         names = [f"k{k}" for k in periods]
@@ -235,3 +238,18 @@ def test_pretrend_placebo_f_equals_statsmodels_on_relabelled_individual_rows(
     hits = int(np.sum(placebo_f >= study.pretrend_f * (1 - 1e-10)))
     assert study.pretrend_p_ri == pytest.approx((1 + hits) / (1 + len(placebo_f)), rel=1e-12)
     assert "RI) p = " in study.pretrend_text() and "CR1 p = " in study.pretrend_text()
+
+
+def test_pretrend_placebos_leave_out_comparison_municipalities_missing_a_year(cells):
+    ref = load_reference()
+    pool = sorted(set(cells["gemeente_code"]) - set(ref.municipalities(PROEFTUIN)))
+    gappy = cells[~((cells["gemeente_code"] == pool[0]) & (cells["year"] == 2012))]
+    study = did.event_study(gappy, PROEFTUIN, "cost_total", "target", ri_reps=999, seed=1)
+    assert study.pretrend_ri_excluded == 1
+    assert study.pretrend_ri_enumerated
+    assert study.pretrend_ri_placebos == math.comb(len(pool) - 1, 2)
+    assert "(1 comparison municipalities missing a year not drawn)" in study.pretrend_text()
+    drawn = did.event_study(cells, PROEFTUIN, "cost_total", "target", ri_reps=10, seed=1)
+    assert not drawn.pretrend_ri_enumerated and drawn.pretrend_ri_placebos == 10
+    with pytest.raises(ParameterError, match="ri_reps"):
+        did.event_study(cells, PROEFTUIN, "cost_total", "target", ri_reps=-1)

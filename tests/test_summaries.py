@@ -121,9 +121,11 @@ def test_a_wild_bootstrap_p_of_zero_from_random_draws_reads_as_below_one_over_b(
         }
     )
     shown = summaries.inference_table(results)["p (WCR)"].tolist()
-    assert shown == ["< 0.005", 0.03, 0.0]  # no draws: nothing to bound, left as it is
+    assert shown == ["< 1/199", 0.03, 0.0]  # no draws: nothing to bound, left as it is
+    cr1_only = did.estimate_all(cells, PROEFTUIN, ["cost_total"], inference="cr1")
+    assert summaries.inference_table(cr1_only)["p (WCR)"].isna().all()  # WCR not run
     result = did.estimate(cells, PROEFTUIN, "cost_total", "target", inference="wcr", wcr_reps=199)
     assert not result.wcr_enumerated
     text = dataclasses.replace(result, p_wcr=0.0).summary()
-    assert "(WCR, webb): p < 0.005, " in text
+    assert "(WCR, webb): p < 1/199, " in text
     assert f"p = {result.p_wcr:.4f}, " in result.summary()

@@ -19,7 +19,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,17 +120,34 @@ class _Workers:
             initializer=_start_worker,
         )
         self._before = before
+        self._started: dict = {}  # pid -> psutil.Process: what the workers started, see watch()
 
     def submit(self, job: Job, root: Path) -> Future:
         return self.executor.submit(_render_one, job.to_dict(), str(root))
+
+    def _workers(self) -> list:
+        return [p for p in multiprocessing.active_children() if p.pid not in self._before]
+
+    def watch(self) -> None:
+        """Remember the processes (kernels) the workers have started. When a worker dies, the
+        pool ends the other workers itself and their kernels lose their parent; this record is
+        how :meth:`kill_all` still finds them. A kernel started after the last call is missed
+        (it ends by itself once its parent is gone)."""
+        import psutil
+
+        for worker in self._workers():
+            try:
+                for child in psutil.Process(worker.pid).children(recursive=True):
+                    self._started.setdefault(child.pid, child)
+            except psutil.NoSuchProcess:
+                continue
 
     def kill_all(self) -> None:
         """End every worker process and the kernels it started (the whole process tree)."""
         import psutil
 
-        workers = [p for p in multiprocessing.active_children() if p.pid not in self._before]
-        victims = []
-        for worker in workers:
+        victims = [p for p in self._started.values() if p.is_running()]
+        for worker in self._workers():
             try:
                 parent = psutil.Process(worker.pid)
                 victims += [*parent.children(recursive=True), parent]
@@ -293,14 +310,11 @@ def _run_batch(
     size = min(workers, len(todo))
     pool = _Workers(size)
     running: dict[Future, tuple[Job, dict[str, str], float]] = {}
-    retried: set[str] = set()  # reports already given a second try after a worker process died
+    isolated: set[str] = set()  # reports lost with a dead worker process: they now run alone
     try:
         while waiting or running:
-            for job in list(waiting):
-                if len(running) >= workers:
-                    break
-                if upstream[job.name] - finished:
-                    continue
+            broken = False
+            for job in _startable(waiting, running, upstream, finished, isolated, workers):
                 waiting.remove(job)
                 if not force and job.name not in first and not stale_reasons(job, manifest, root):
                     finished.add(job.name)  # what it reads did not change after all
@@ -309,16 +323,21 @@ def _run_batch(
                 inputs = input_hashes(job, root)
                 try:
                     future = pool.submit(job, root)
-                except BrokenExecutor:  # the pool broke after its last report: start a new one
-                    pool = _renew(pool, size)
-                    future = pool.submit(job, root)
+                except BrokenExecutor:  # a worker process died while idle: the pool takes no more
+                    waiting.insert(0, job)
+                    broken = True
+                    break
                 running[future] = (job, inputs, time.monotonic())
             bar.running([job.name for job, _, _ in running.values()])
-            done, _ = wait(list(running), timeout=0.5, return_when=FIRST_COMPLETED)
-            if any(isinstance(f.exception(), BrokenExecutor) for f in done):
-                # A worker process died (its report's kernel killed it, or the system did). The
-                # pool is then broken and every report still running in it is lost too: collect
-                # them all, start a new pool, and give each lost report one more try.
+            pool.watch()
+            done: set[Future] = set()
+            if not broken:
+                done, _ = wait(list(running), timeout=0.5, return_when=FIRST_COMPLETED)
+                broken = any(isinstance(f.exception(), BrokenExecutor) for f in done)
+            if broken:
+                # A worker process died (killed by its report's code, or by the system). The pool
+                # is then broken and every report running in it ends now, lost or just finished:
+                # collect them all, end what the old workers started, and start a new pool.
                 wait(list(running))
                 done = set(running)
                 pool = _renew(pool, size)
@@ -328,11 +347,11 @@ def _run_batch(
                 try:
                     status, message = future.result()
                 except BrokenExecutor as exc:
-                    if job.name not in retried:
-                        retried.add(job.name)
+                    if job.name not in isolated:  # perhaps lost with another report's worker
+                        isolated.add(job.name)
                         waiting.insert(0, job)
                         continue
-                    status, message = FAILED, f"its worker process died twice: {exc}"
+                    status, message = FAILED, f"its worker process died while it ran alone: {exc}"
                 except Exception as exc:  # anything else that went wrong outside the report
                     status, message = FAILED, f"worker process failed: {type(exc).__name__}: {exc}"
                 outcome = Outcome(
@@ -365,8 +384,34 @@ def _run_batch(
         _remove_staging(outputs)
 
 
+def _startable(
+    waiting: list[Job],
+    running: dict[Future, tuple[Job, dict[str, str], float]],
+    upstream: dict[str, set[str]],
+    finished: set[str],
+    isolated: set[str],
+    workers: int,
+) -> Iterator[Job]:
+    """The waiting reports to start now, in order; reads ``running`` as the caller fills it.
+
+    A report lost when a worker process died (in ``isolated``) runs alone: it starts only when
+    nothing else runs and nothing starts beside it, so if it kills its worker again it is the
+    culprit and no other report is lost with it.
+    """
+    for job in list(waiting):
+        if len(running) >= workers or any(j.name in isolated for j, _, _ in running.values()):
+            return
+        if upstream[job.name] - finished:
+            continue
+        if job.name in isolated:
+            if not running:
+                yield job
+            return
+        yield job
+
+
 def _renew(pool: _Workers, size: int) -> _Workers:
-    """A fresh pool in place of a broken one (whose remaining processes and kernels are ended)."""
+    """A fresh pool in place of a broken one, after ending every process the old one started."""
     pool.kill_all()
     return _Workers(size)
 
