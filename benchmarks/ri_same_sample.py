@@ -55,7 +55,14 @@ def one(rep: int) -> tuple[float, float, float]:
     cells = base.assign(treated=base["gemeente_code"].isin(region).astype(int))
     cells["D"] = cells["treated"] * cells["post"]
     lmp_p = did.randomization_inference(
-        data, "mijnzorg", "cost_total", "target", reps=PLACEBOS, seed=rep, cells=cells
+        data,
+        "mijnzorg",
+        "cost_total",
+        "target",
+        reps=PLACEBOS,
+        seed=rep,
+        match="municipalities",
+        cells=cells,
     ).p_value
     # same sample: one fit on every municipality, a column per municipality
     members = base["gemeente_code"].to_numpy()

@@ -153,6 +153,7 @@ def run(args, path: Path) -> pd.DataFrame:
                 alpha=ALPHA,
                 ref=ref,
                 inference="all",
+                ri_match="municipalities",  # random regions: both matches are exact here
                 wcr_reps=args.wcr_reps,
                 ri_reps=args.ri_reps,
                 seed=rep * 1000 + k,
@@ -565,7 +566,7 @@ def report(args, table: pd.DataFrame, check: pd.DataFrame, raw: pd.DataFrame) ->
             " multimorbid and frail elderly; start 2014; 2010-2019), its own municipalities"
             " dropped, then relabelled: treated = in the pseudo region, D = treated x post.",
             "- Designs: as listed above. `did.estimate(..., cells=relabelled,"
-            f' inference="all", wcr_reps={_values(raw, "wcr_draws")},'
+            f' inference="all", ri_match="municipalities", wcr_reps={_values(raw, "wcr_draws")},'
             f" ri_reps={_values(raw, 'ri_placebos')}, seed=1000 x replication + k)`: CR1 t test"
             f" (G - 1 df), wild cluster restricted bootstrap with {_values(raw, 'wcr_draws')}"
             f" Webb draws, randomization inference over {_values(raw, 'ri_placebos')} randomly"

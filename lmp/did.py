@@ -412,6 +412,7 @@ class EventStudyResult:
     pretrend_ri_placebos: int = 0
     pretrend_ri_enumerated: bool = False
     pretrend_ri_excluded: int = 0  # comparison municipalities not drawn: a year missing
+    pretrend_ri_match: str = ""  # placebo regions matched on "municipalities" or also "persons"
 
     def _ri_words(self) -> str:
         if not self.pretrend_ri_placebos:
@@ -423,7 +424,10 @@ class EventStudyResult:
             if self.pretrend_ri_excluded
             else ""
         )
-        return f"; against {which} placebo regions{left_out} (RI) p = {self.pretrend_p_ri:.3f}"
+        return (
+            f"; against {which} placebo regions matched on {self.pretrend_ri_match}{left_out}"
+            f" (RI) p = {self.pretrend_p_ri:.3f}"
+        )
 
     def pretrend_text(self) -> str:
         """The joint pre-trend test in one line of Markdown (CR1 F test, and RI when run)."""
@@ -454,6 +458,7 @@ def event_study(
     ref: Reference | None = None,
     ri_reps: int = 0,
     seed: int = 0,
+    ri_match: str = "municipalities",
 ) -> EventStudyResult:
     """Event study for the population or target design; the reference is the last pre-start year.
 
@@ -461,6 +466,7 @@ def event_study(
     statistic is also judged against placebo regions (see :func:`pretrend_placebo_f`): ``p_ri =
     (1 + #{placebo F >= F}) / (1 + placebos)``, which does not lean on CR1's few-cluster
     approximation (CR1 over-rejects with few treated municipalities, so its p is too small).
+    Placebo regions match the region as in :func:`randomization_inference` (``ri_match``).
     """
     if design == "triple":
         raise ParameterError("the event study is defined for the 'population' and 'target' designs")
@@ -510,13 +516,14 @@ def event_study(
         pretrend = (wald.f_stat, (wald.df_num, wald.df_den), wald.p_value)
         if ri_reps:
             placebo_f, enumerated, excluded = pretrend_placebo_f(
-                cells, design, start, periods, leads, ri_reps, seed
+                cells, design, start, periods, leads, ri_reps, seed, ri_match
             )
             ri = {
                 "pretrend_p_ri": placebo_p_value(wald.f_stat, placebo_f),
                 "pretrend_ri_placebos": len(placebo_f),
                 "pretrend_ri_enumerated": enumerated,
                 "pretrend_ri_excluded": excluded,
+                "pretrend_ri_match": ri_match,
             }
     else:
         pretrend = (float("nan"), (0, df), float("nan"))
@@ -550,6 +557,8 @@ def pretrend_placebo_f(
     leads: list[int],
     reps: int,
     seed: int,
+    match: str = "municipalities",
+    factor: float = 1.5,
 ) -> tuple[np.ndarray, bool, int]:
     """The joint pre-trend F statistic with the treatment moved to placebo regions.
 
@@ -557,7 +566,8 @@ def pretrend_placebo_f(
     comparison municipalities observed in every year of ``periods`` (years relative to
     ``start``; the reference year left out), so that every placebo event study is identified:
     :func:`placebo_regions`, all of them when there are at most ``reps``, else ``reps`` drawn
-    with ``seed``. The treated municipalities are left out, as in
+    with ``seed``; with ``match="persons"`` only regions within ``factor`` of the treated
+    region's persons. The treated municipalities are left out, as in
     :func:`randomization_inference`; municipalities missing a year still serve as comparisons.
     Each placebo refits the event study (the same fixed effects) and computes the CR1 Wald F of
     the ``leads`` columns as for the real region (whose fit has k more clusters, a difference
@@ -572,10 +582,25 @@ def pretrend_placebo_f(
     needed = {start + p for p in periods}
     years_seen = placebo_cells.groupby("gemeente_code")["year"].agg(set)
     candidates = [code for code in pool if needed <= years_seen[code]]
-    sets, enumerated = placebo_regions(candidates, k, reps, seed)
+    if match not in RI_MATCHES:
+        raise ParameterError(
+            f"unknown placebo match '{match}'; choose one of {', '.join(RI_MATCHES)}"
+        )
+    sizes = cells.groupby("gemeente_code")["n_persons"].sum()
+    treated = sorted(cells.loc[is_treated, "gemeente_code"].unique())
+    sets, enumerated = placebo_regions(
+        candidates,
+        k,
+        reps,
+        seed,
+        persons=sizes.to_dict() if match == "persons" else None,
+        target_persons=float(sizes[treated].sum()),
+        factor=factor,
+    )
     if not sets:
         raise DesignError(
             f"no placebo region of {k} comparison municipalities observed in every year"
+            + (f" within a factor {factor} of the region's persons" if match == "persons" else "")
         )
     rel = placebo_cells["year"] - start
     base = _fit(placebo_cells, design, np.zeros(len(placebo_cells)))  # fixed effects once

@@ -176,6 +176,13 @@ def inference_table(results: pd.DataFrame) -> pd.DataFrame:
 WCR_UNINFORMATIVE_UP_TO = 3
 
 
+def _matched(result: pd.Series) -> str:
+    """' with about as many persons' when the placebo regions were matched on persons too."""
+    if result.get("ri_match") == "persons":
+        return " with about as many persons (within a factor 1.5)"
+    return ""
+
+
 def inference_guide(result: pd.Series, alpha: float = 0.05) -> str:
     """Which inference to trust for this proeftuin, and why, in plain words (Markdown).
 
@@ -206,12 +213,15 @@ def inference_guide(result: pd.Series, alpha: float = 0.05) -> str:
         lines.append(
             f"- **Randomization inference (RI) is the one to trust.** It re-estimates the same DiD "
             f"with the treatment moved to {regions} placebo regions of {k} comparison "
-            f"{municipalities} and asks how unusual the proeftuin's estimate is among them. It "
-            "needs no large-sample approximation, only that the proeftuin could have been any of "
-            "those regions as far as noise goes (comparable size and volatility); its interval "
-            "assumes a constant additive effect. In lmp's size study its rejection rate under no "
-            "effect stayed close to 5% for 1 to 10 treated municipalities, though not always "
-            "inside the 3-7% band (`benchmarks/results/size.md`)."
+            f"{municipalities}{_matched(result)} and asks how unusual the proeftuin's estimate "
+            "is among them. It needs no large-sample approximation, only that the proeftuin "
+            "could have been any of those regions as far as noise goes (comparable size and "
+            "volatility); its interval assumes a constant additive effect. In lmp's size study "
+            "its rejection rate under no effect stayed close to 5% for 1 to 10 treated "
+            "municipalities (`benchmarks/results/size.md`); matching on persons keeps it near 5% "
+            "also for regions of unusually small or large municipalities, where matching on the "
+            "number alone rejects far too often or too rarely "
+            "(`benchmarks/results/ri_region_size.md`)."
         )
     if k <= WCR_UNINFORMATIVE_UP_TO:
         lines.append(

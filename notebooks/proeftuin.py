@@ -40,6 +40,7 @@ outcomes = [
 headline_outcome = "cost_total"
 trend_outcomes = ["cost_total", "good_health", "avoidable_admission"]  # one per Triple Aim goal
 seed = 20130  # bootstrap draws and placebo regions
+ri_match = "persons"  # placebo regions: as many municipalities and within 1.5x the persons
 output_dir = "outputs/mijnzorg"
 
 # %%
@@ -118,7 +119,9 @@ for code in trend_outcomes:
 # says which to trust for this proeftuin, and why.
 
 # %%
-results = did.estimate_all(data, proeftuin, outcomes, ref=ref, inference="all", seed=seed)
+results = did.estimate_all(
+    data, proeftuin, outcomes, ref=ref, inference="all", seed=seed, ri_match=ri_match
+)
 results = summaries.with_truth(results, data)
 summaries.write_table(results, f"{output_dir}/tables/results.csv")
 display(summaries.readable(summaries.inference_table(results)))
@@ -143,7 +146,16 @@ display(Image(filename=str(plots.save(fig, output_dir, "inference"))))
 
 # %%
 studies = [
-    did.event_study(data, proeftuin, headline_outcome, design, ref=ref, ri_reps=999, seed=seed)
+    did.event_study(
+        data,
+        proeftuin,
+        headline_outcome,
+        design,
+        ref=ref,
+        ri_reps=999,
+        seed=seed,
+        ri_match=ri_match,
+    )
     for design in ["target", "population"]
 ]
 for study in studies:

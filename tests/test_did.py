@@ -253,3 +253,33 @@ def test_pretrend_placebos_leave_out_comparison_municipalities_missing_a_year(ce
     assert not drawn.pretrend_ri_enumerated and drawn.pretrend_ri_placebos == 10
     with pytest.raises(ParameterError, match="ri_reps"):
         did.event_study(cells, PROEFTUIN, "cost_total", "target", ri_reps=-1)
+
+
+def test_pretrend_placebos_can_match_the_region_on_persons(cells):
+    ref = load_reference()
+    study = did.event_study(
+        cells, PROEFTUIN, "cost_total", "target", ri_reps=999, seed=2, ri_match="persons"
+    )
+    study_cells = did.study_cells(cells, PROEFTUIN, "cost_total", "target", ref)
+    sizes = study_cells.groupby("gemeente_code")["n_persons"].sum()
+    treated = ref.municipalities(PROEFTUIN)
+    pool = sorted(set(sizes.index) - set(treated))
+    regions, enumerated = did.placebo_regions(
+        pool, 2, 999, 2, persons=sizes.to_dict(), target_persons=float(sizes[treated].sum())
+    )
+    assert enumerated and study.pretrend_ri_enumerated
+    assert study.pretrend_ri_placebos == len(regions)
+    assert "matched on persons" in study.pretrend_text()
+    # a tight match leaves out regions of other sizes
+    start = int(ref.proeftuin(PROEFTUIN)["start_year"])
+    periods = [k for k in sorted(study_cells["year"].unique() - start) if k != -1]
+    leads = [j for j, k in enumerate(periods) if k < -1]
+    tight, _, _ = did.pretrend_placebo_f(
+        study_cells, "target", start, periods, leads, 999, 2, match="persons", factor=1.2
+    )
+    regions, _ = did.placebo_regions(
+        pool, 2, 999, 2, sizes.to_dict(), float(sizes[treated].sum()), factor=1.2
+    )
+    assert 0 < len(tight) == len(regions) < math.comb(len(pool), 2)
+    with pytest.raises(ParameterError, match="unknown placebo match"):
+        did.event_study(cells, PROEFTUIN, "cost_total", "target", ri_reps=9, ri_match="size")

@@ -129,3 +129,10 @@ def test_a_wild_bootstrap_p_of_zero_from_random_draws_reads_as_below_one_over_b(
     text = dataclasses.replace(result, p_wcr=0.0).summary()
     assert "(WCR, webb): p < 1/199, " in text
     assert f"p = {result.p_wcr:.4f}, " in result.summary()
+
+
+def test_inference_guide_says_how_the_placebo_regions_were_matched():
+    persons = summaries.inference_guide(pd.concat([_row(3), pd.Series({"ri_match": "persons"})]))
+    count = summaries.inference_guide(_row(3))
+    assert "with about as many persons (within a factor 1.5)" in persons
+    assert "with about as many persons" not in count
