@@ -219,8 +219,9 @@ def build_parser(with_schema: bool = False) -> argparse.ArgumentParser:
     p.add_argument(
         "--match",
         choices=did.RI_MATCHES,
-        default="municipalities",
-        help="placebo regions match the proeftuin's number of municipalities, or also its persons",
+        default="persons",
+        help="placebo regions match the proeftuin's number of municipalities and its persons"
+        " (within a factor 1.5; default), or the number only",
     )
     p.add_argument("--seed", type=int, default=0, help="seed for bootstrap draws and placebos")
     p.set_defaults(func=_did)

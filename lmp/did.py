@@ -300,7 +300,7 @@ def estimate(
     wcr_reps: int = 9999,
     weights: str = "webb",
     ri_reps: int = 999,
-    ri_match: str = "municipalities",
+    ri_match: str = "persons",
     seed: int = 0,
     cells: pd.DataFrame | None = None,
 ) -> DidResult:
@@ -458,7 +458,7 @@ def event_study(
     ref: Reference | None = None,
     ri_reps: int = 0,
     seed: int = 0,
-    ri_match: str = "municipalities",
+    ri_match: str = "persons",
 ) -> EventStudyResult:
     """Event study for the population or target design; the reference is the last pre-start year.
 
@@ -557,7 +557,7 @@ def pretrend_placebo_f(
     leads: list[int],
     reps: int,
     seed: int,
-    match: str = "municipalities",
+    match: str = "persons",
     factor: float = 1.5,
 ) -> tuple[np.ndarray, bool, int]:
     """The joint pre-trend F statistic with the treatment moved to placebo regions.
@@ -707,7 +707,7 @@ def randomization_inference(
     design: str = "target",
     reps: int = 999,
     seed: int = 0,
-    match: str = "municipalities",
+    match: str = "persons",
     factor: float = 1.5,
     alpha: float = 0.05,
     ref: Reference | None = None,
@@ -715,8 +715,12 @@ def randomization_inference(
 ) -> PermutationResult:
     """Placebo-in-space p-value and confidence interval: the treatment moved to comparison areas.
 
-    Each placebo region has as many municipalities as the proeftuin (``match="municipalities"``)
-    and, with ``match="persons"``, also between ``1/factor`` and ``factor`` times its persons.
+    Each placebo region has as many municipalities as the proeftuin and, with ``match="persons"``
+    (the default), also between ``1/factor`` and ``factor`` times its persons; with
+    ``match="municipalities"`` any such region counts. Matching on persons keeps the test near its
+    level when the proeftuin's municipalities are unusually small or large, where matching on the
+    number alone over- or under-rejects (``benchmarks/results/ri_region_size.md``); it can leave
+    few placebo regions for a very large or small region (their number is reported).
     The proeftuin's own municipalities are left out of the placebo runs. The p-value is
     ``(1 + #{|placebo| >= |estimate|}) / (1 + number of placebos)``. Regions are enumerated
     when there are at most ``reps`` of them, otherwise ``reps`` are drawn with ``seed``.

@@ -193,9 +193,21 @@ def dilution_figure(row: pd.Series, title: str, unit: str, synthetic: bool):
     fig, axes = _figure(7.5, 3.4)
     ax = axes[0]
     mde = row["mde_population_ri"]
-    ax.axvspan(-mde, mde, color="#dfe6e9", zorder=0)
+    if np.isfinite(mde):
+        ax.axvspan(-mde, mde, color="#dfe6e9", zorder=0)
     y = np.arange(len(labels))
-    ax.barh(y, values, color=colors, height=0.6, zorder=2)
+    finite = np.isfinite(np.asarray(values, dtype=float))
+    ax.barh(
+        y[finite],
+        np.asarray(values, dtype=float)[finite],
+        color=np.array(colors)[finite],
+        height=0.6,
+        zorder=2,
+    )
+    for i in np.flatnonzero(~finite):  # no finite MDE: randomization inference cannot reject
+        ax.text(
+            0, i, "  none: too few placebo regions to detect any effect", va="center", fontsize=8
+        )
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
@@ -216,7 +228,17 @@ def dilution_across_figure(table: pd.DataFrame, title: str, unit: str, synthetic
     ax = axes[0]
     y = np.arange(len(table))
     mde = table["mde_population_ri"].to_numpy(float)
-    ax.barh(y, 2 * mde, left=-mde, color="#dfe6e9", height=0.7, label="population MDE (+/-)")
+    finite = np.isfinite(mde)
+    ax.barh(
+        y[finite],
+        2 * mde[finite],
+        left=-mde[finite],
+        color="#dfe6e9",
+        height=0.7,
+        label="population MDE (+/-)",
+    )
+    for i in np.flatnonzero(~finite):  # no finite MDE: randomization inference cannot reject
+        ax.text(0, i, "  no finite MDE (too few placebo regions)", va="center", fontsize=7)
     ax.plot(table["target_effect"], y, "o", color=COLORS["target"], label="target-group effect")
     ax.plot(
         table["implied_population_effect"],

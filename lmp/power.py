@@ -138,13 +138,23 @@ def dilution_text(row: pd.Series, unit: str) -> str:
         compare = (
             "not smaller here, but CR1's test itself over-rejects with few treated municipalities"
         )
-    return (
+    implied = (
         f"The target group is **{100 * row['target_share']:.1f}%** of the proeftuin's persons. "
         f"Its estimated effect of {row['target_effect']:,.2f} {unit} would move the population mean "
         f"by {row['implied_population_effect']:,.2f} {unit} "
         f"({row['implied_population_effect_with_spillover']:,.2f} with the estimated spillover on "
-        f"everybody else). The smallest population effect this design detects with 80% power "
-        f"(randomization inference, 5% two-sided) is **{row['mde_population_ri']:,.2f} {unit}**, so "
+        f"everybody else). "
+    )
+    if not np.isfinite(ri):
+        return implied + (
+            "With so few placebo regions, randomization inference cannot reject at 5% whatever the "
+            "estimate, so the population design could **not** see an effect of any size here "
+            f"(the conventional CR1 calculation gives a population MDE of {cr1:,.2f} {unit}, "
+            "which the few-cluster problem makes meaningless)."
+        )
+    return implied + (
+        f"The smallest population effect this design detects with 80% power "
+        f"(randomization inference, 5% two-sided) is **{ri:,.2f} {unit}**, so "
         f"the population design {visible} see it. To be visible at population level, the "
         f"target-group effect would have to be about **{row['target_effect_needed']:,.2f} {unit}** "
         f"(the conventional CR1 calculation gives a population MDE of {cr1:,.2f} {unit}, "

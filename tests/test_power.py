@@ -83,3 +83,7 @@ def test_dilution_table_arithmetic():
     assert not row["implied_visible"]  # |-10| < 12
     text = power.dilution_text(row, "EUR")
     assert "10.0%" in text and "would **not**" in text and "120.00 EUR" in text
+    blind = row.copy()
+    blind["mde_population_ri"] = blind["target_effect_needed"] = np.inf
+    text = power.dilution_text(blind, "EUR")
+    assert "could **not** see an effect of any size" in text and "inf EUR" not in text
