@@ -172,7 +172,8 @@ def inference_table(results: pd.DataFrame) -> pd.DataFrame:
 
 
 # With this many treated municipalities or fewer, lmp's size study found the WCR all but never
-# rejecting a true null (benchmarks/results/size.md: 0-0.4% at k <= 3, about 5% from k = 5 on).
+# rejecting a true null (benchmarks/results/size.md: 0-1.6% at k <= 3 in every design, 3.3-3.6% at
+# k = 4, about 5% from k = 5 on).
 WCR_UNINFORMATIVE_UP_TO = 3
 
 

@@ -368,3 +368,18 @@ def test_a_report_that_kills_its_worker_every_time_fails_alone(project, monkeypa
     assert summary["beta"][1] == "FAILED"
     assert "its worker process died while it ran alone" in out
     assert _snapshot(project / "outputs" / "beta") == beta_before
+
+
+def test_a_second_render_into_the_same_outputs_is_refused_while_one_runs(project, monkeypatch):
+    """The lock is an flock on outputs/.render.lock: held here as a running render would hold it."""
+    import fcntl
+
+    _no_workers(monkeypatch)
+    jobs = tiny_project.jobs()
+    with open(project / "outputs" / batch.LOCK, "a") as other:
+        fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        with pytest.raises(RenderError, match="another `lmp render` is writing to outputs/"):
+            render.render_reports(jobs, project, force=True)
+    assert render.check_outputs(jobs, project).ok  # the lock file itself is not unclean
+    outcomes = render.render_reports(jobs, project)  # released: renders (here: all current)
+    assert {o.status for o in outcomes} == {render.CURRENT}

@@ -21,6 +21,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -30,6 +31,8 @@ from lmp.render.jobs import REPO_ROOT, STAGING, Job, check_parameters
 from lmp.render.manifest import MANIFEST, Manifest, file_hash, input_hashes, stale_reasons
 from lmp.render.normalise import unclean
 from lmp.render.run import PREVIOUS, recover
+
+LOCK = ".render.lock"  # in the outputs folder: held by the one render writing there
 
 # One BLAS/OpenMP thread per kernel unless the caller set these: kernels run side by side, and on
 # two cores two kernels with two threads each ran several times slower (benchmarks/render.py).
@@ -264,6 +267,23 @@ def render_reports(
     outputs = _outputs_root(jobs, root)
     for job in jobs:
         check_parameters(job.notebook, job.parameters, root)
+    with render_lock(outputs):
+        return _render_locked(
+            jobs, root, outputs, workers, force, preflight, progress, index_jobs or jobs
+        )
+
+
+def _render_locked(
+    jobs: list[Job],
+    root: Path,
+    outputs: Path,
+    workers: int | None,
+    force: bool,
+    preflight: Callable[[list[Job]], None] | None,
+    progress: bool,
+    index_jobs: list[Job],
+) -> list[Outcome]:
+    """:func:`render_reports` once it holds the outputs folder's lock."""
     recover(outputs)
     todo_reasons = plan(jobs, root, force)
     outcomes = {j.name: Outcome(j.name, CURRENT, output=j.output_dir) for j in jobs}
@@ -283,8 +303,37 @@ def render_reports(
             progress,
             outcomes,
         )
-    write_index(index_jobs or jobs, root, manifest)
+    write_index(index_jobs, root, manifest)
     return [outcomes[j.name] for j in jobs]
+
+
+@contextmanager
+def render_lock(outputs: Path) -> Iterator[None]:
+    """Hold ``outputs``' render lock (``LOCK``, an advisory ``flock``) while a render runs.
+
+    A second ``lmp render`` into the same folder is refused with a clear message instead of both
+    swapping reports at once. The lock ends with the process, so a killed render leaves none
+    behind (the empty file stays; it is ignored by git and by ``lmp check``). Where ``fcntl`` does
+    not exist (Windows) there is no lock: run one render at a time there.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        yield
+        return
+    outputs.mkdir(parents=True, exist_ok=True)
+    with open(outputs / LOCK, "a", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise RenderError(
+                f"another `lmp render` is writing to {outputs.name}/ right now; "
+                "wait for it to finish, then run this one again"
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _run_batch(
@@ -485,7 +534,7 @@ def check_outputs(jobs: list[Job], root: Path = REPO_ROOT) -> CheckResult:
         result.stale[INDEX] = [f"{base}/{INDEX} differs from the reports' tables"]
     elif manifest.data.get("index", {}).get(INDEX) != file_hash(index):
         result.stale[INDEX] = [f"{base}/{INDEX} is not the one recorded in the manifest"]
-    known = {Path(job.output_dir).name for job in jobs} | {INDEX, MANIFEST}
+    known = {Path(job.output_dir).name for job in jobs} | {INDEX, MANIFEST, LOCK}
     for path in sorted(outputs.iterdir()) if outputs.is_dir() else []:
         name = f"{base}/{path.name}"
         if path.name.endswith(".failed.ipynb"):
