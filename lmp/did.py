@@ -658,8 +658,12 @@ def placebo_regions(
     regions they are all returned (exact; True). Otherwise ``reps`` distinct eligible regions are
     drawn with ``seed`` when the candidates can be listed (at most ``ENUMERATE_LIMIT``), else
     ``reps`` regions are drawn independently (a region may repeat; a draw that fails the persons
-    match is redrawn, up to 200 attempts per wanted region, so fewer may come back). Regions are
-    sorted lists of codes; the draw is deterministic for a given ``seed``.
+    match is redrawn, up to 200 attempts per wanted region). When those attempts find fewer than
+    ``reps`` (few subsets match, as for a region of unusually small or large municipalities), the
+    matching regions are listed by a pruned search (:func:`_regions_within`) and used as above;
+    only when even that finds more than ``ENUMERATE_LIMIT`` does the short draw come back.
+    ``persons`` are summed over the study's years (person-years). Regions are sorted lists of
+    codes; the draw is deterministic for a given ``seed``.
     """
 
     def eligible(region) -> bool:
@@ -671,11 +675,9 @@ def placebo_regions(
     rng = np.random.default_rng(seed)
     total = math.comb(len(pool), size)
     if total <= reps or (persons is not None and total <= ENUMERATE_LIMIT):
-        regions = [list(c) for c in itertools.combinations(pool, size) if eligible(c)]
-        if len(regions) <= reps:
-            return regions, True
-        chosen = np.sort(rng.choice(len(regions), size=reps, replace=False))
-        return [regions[i] for i in chosen], False
+        return _draw_listed(
+            [list(c) for c in itertools.combinations(pool, size) if eligible(c)], reps, rng
+        )
     sets: list[list[str]] = []
     for _ in range(200 * reps):
         region = sorted(rng.choice(pool, size, replace=False))
@@ -683,7 +685,64 @@ def placebo_regions(
             sets.append(region)
             if len(sets) == reps:
                 break
+    if len(sets) < reps and persons is not None:
+        # few regions match (a region of unusually small or large municipalities): list them all
+        bounds = (target_persons / factor, target_persons * factor)
+        listed = _regions_within(pool, size, persons, bounds, ENUMERATE_LIMIT)
+        if listed is not None:
+            return _draw_listed(listed, reps, rng)
     return sets, False
+
+
+def _draw_listed(
+    regions: list[list[str]], reps: int, rng: np.random.Generator
+) -> tuple[list[list[str]], bool]:
+    """All ``regions`` when there are at most ``reps`` (True), else ``reps`` distinct ones."""
+    if len(regions) <= reps:
+        return regions, True
+    chosen = np.sort(rng.choice(len(regions), size=reps, replace=False))
+    return [regions[i] for i in chosen], False
+
+
+def _regions_within(
+    pool: list[str], size: int, persons: dict[str, float], bounds: tuple[float, float], limit: int
+) -> list[list[str]] | None:
+    """Every ``size``-subset of ``pool`` whose persons sum lies within ``bounds``, or ``None`` when
+    there are more than ``limit`` of them.
+
+    A depth-first search over the municipalities sorted by persons that skips every branch whose
+    smallest or largest reachable sum misses the bounds, so a region of unusually small or large
+    municipalities, whose matches are few among very many subsets, is listed exactly instead of
+    being searched for by random draws. Regions come back as sorted code lists, in a fixed order.
+    """
+    order = sorted(pool, key=lambda m: (persons[m], m))
+    weight = np.array([persons[m] for m in order], dtype=float)
+    cum = np.concatenate([[0.0], np.cumsum(weight)])
+    n, low, high = len(order), bounds[0], bounds[1]
+    found: list[list[str]] = []
+
+    def search(start: int, left: int, total: float, chosen: list[int]) -> bool:
+        if left == 0:
+            if low <= total <= high:
+                found.append(sorted(order[i] for i in chosen))
+            return len(found) <= limit
+        for i in range(start, n - left + 1):
+            smallest = total + cum[i + left] - cum[i]  # i and the next left-1 (sorted ascending)
+            if smallest > high:
+                break  # every later i only adds more
+            largest = total + weight[i] + cum[n] - cum[n - left + 1]  # i and the largest left-1
+            if largest < low:
+                continue
+            chosen.append(i)
+            going = search(i + 1, left - 1, total + weight[i], chosen)
+            chosen.pop()
+            if not going:
+                return False
+        return True
+
+    if not search(0, size, 0.0, []):
+        return None
+    return sorted(found)
 
 
 def placebo_confidence_interval(

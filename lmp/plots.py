@@ -204,10 +204,9 @@ def dilution_figure(row: pd.Series, title: str, unit: str, synthetic: bool):
         height=0.6,
         zorder=2,
     )
-    for i in np.flatnonzero(~finite):  # no finite MDE: randomization inference cannot reject
-        ax.text(
-            0, i, "  none: too few placebo regions to detect any effect", va="center", fontsize=8
-        )
+    why = "too few placebo regions to detect any effect" if not np.isfinite(mde) else "not finite"
+    for i in np.flatnonzero(~finite):
+        ax.text(0, i, f"  none: {why}", va="center", fontsize=8)
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(y, labels)
     ax.invert_yaxis()

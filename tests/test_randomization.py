@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import numpy as np
 import pandas as pd
@@ -118,3 +119,61 @@ def test_placebo_regions_enumerate_the_eligible_ones_or_draw_distinct_ones():
     assert enumerated and everything == eligible
     again, _ = did.placebo_regions(pool, 2, 50, 1, persons, 20.0, 1.5)
     assert again == regions
+
+
+def _brute_force_within(pool, size, persons, low, high):
+    combos = np.array(list(itertools.combinations(range(len(pool)), size)))
+    sums = np.array([persons[m] for m in pool])[combos].sum(axis=1)
+    keep = combos[(sums >= low) & (sums <= high)]
+    return sorted(sorted(pool[i] for i in row) for row in keep)
+
+
+def test_pruned_search_lists_exactly_the_regions_within_the_bounds():
+    rng = np.random.default_rng(5)
+    pool = [f"GM{i:04d}" for i in range(40)]
+    persons = dict(zip(pool, rng.lognormal(9, 0.8, len(pool)).round(), strict=True))
+    for size, (low, high) in [(1, (5e3, 2e4)), (3, (2e4, 4e4)), (4, (1.5e5, 3e5)), (3, (0, 1))]:
+        listed = did._regions_within(pool, size, persons, (low, high), 10**6)
+        assert listed == _brute_force_within(pool, size, persons, low, high)
+    assert did._regions_within(pool, 3, persons, (0, 1e12), 100) is None  # too many
+
+
+def test_a_region_of_unusually_large_municipalities_still_gets_its_placebo_regions():
+    """C(200, 3) > ENUMERATE_LIMIT subsets, of which few are as large as the three largest
+    municipalities together: random draws alone find almost none, the pruned search all."""
+    rng = np.random.default_rng(6)
+    pool = [f"GM{i:04d}" for i in range(200)]
+    persons = dict(zip(pool, rng.lognormal(9, 0.8, len(pool)).round(), strict=True))
+    target = sum(sorted(persons.values())[-3:])
+    assert math.comb(len(pool), 3) > did.ENUMERATE_LIMIT
+    expected = _brute_force_within(pool, 3, persons, target / 1.5, target * 1.5)
+    assert 999 < len(expected) < 200 * len(expected) < math.comb(len(pool), 3)  # rare matches
+    sets, enumerated = did.placebo_regions(pool, 3, 2000, 1, persons, target, factor=1.5)
+    assert enumerated and sets == expected
+    sets, enumerated = did.placebo_regions(pool, 3, 999, 1, persons, target, factor=1.5)
+    assert not enumerated and len({tuple(s) for s in sets}) == 999
+    assert {tuple(s) for s in sets} <= {tuple(s) for s in expected}
+
+
+def test_estimate_matches_placebo_regions_on_persons_unless_told_otherwise(cells):
+    """One comparison municipality made ten times larger: under the default persons match no
+    placebo region containing it is as large as the proeftuin; matched on the number only, all
+    36 pairs of the 9 comparison municipalities are used."""
+    ref = load_reference()
+    pool = sorted(set(cells["gemeente_code"]) - set(ref.municipalities(PROEFTUIN)))
+    big = cells.copy()
+    grow = big["gemeente_code"] == pool[0]
+    big.loc[grow, ["n_persons", "value_sum", "value_sumsq"]] *= 10
+    persons = did.estimate(big, PROEFTUIN, "cost_total", "target", inference="ri", ri_reps=999)
+    number = did.estimate(
+        big,
+        PROEFTUIN,
+        "cost_total",
+        "target",
+        inference="ri",
+        ri_reps=999,
+        ri_match="municipalities",
+    )
+    assert (persons.ri_match, number.ri_match) == ("persons", "municipalities")
+    assert number.ri_placebos == math.comb(len(pool), 2)
+    assert persons.ri_placebos == math.comb(len(pool) - 1, 2)  # every pair with pool[0] dropped

@@ -16,6 +16,7 @@ import pytest
 
 from lmp import render, synth
 from lmp.errors import RenderError
+from lmp.render.batch import LOCK
 
 SLUG = "vitaal-vechtdal"
 SLUGS = [SLUG, "krachtige-basiszorg"]  # the synthesis meta-analyses at least two
@@ -98,6 +99,7 @@ def test_rendering_again_elsewhere_in_parallel_gives_the_same_bytes(
     assert [o.status for o in outcomes] == [render.RENDERED] * len(jobs)
     after = _snapshot(root / "outputs")
     assert {name: after.pop(name) for name in [render.MANIFEST, render.INDEX]}
+    assert after.pop(LOCK) == hashlib.sha256(b"").hexdigest()  # the batch's lock: empty
     assert after == before
     assert render.check_outputs(jobs, root).ok, render.check_outputs(jobs, root).text()
 
