@@ -576,32 +576,14 @@ def pretrend_placebo_f(
     year.
     """
     is_treated = cells["treated"] == 1
-    k = cells.loc[is_treated, "gemeente_code"].nunique()
     placebo_cells = cells[~is_treated].reset_index(drop=True)
     pool = sorted(placebo_cells["gemeente_code"].unique())
     needed = {start + p for p in periods}
     years_seen = placebo_cells.groupby("gemeente_code")["year"].agg(set)
     candidates = [code for code in pool if needed <= years_seen[code]]
-    if match not in RI_MATCHES:
-        raise ParameterError(
-            f"unknown placebo match '{match}'; choose one of {', '.join(RI_MATCHES)}"
-        )
-    sizes = cells.groupby("gemeente_code")["n_persons"].sum()
-    treated = sorted(cells.loc[is_treated, "gemeente_code"].unique())
-    sets, enumerated = placebo_regions(
-        candidates,
-        k,
-        reps,
-        seed,
-        persons=sizes.to_dict() if match == "persons" else None,
-        target_persons=float(sizes[treated].sum()),
-        factor=factor,
+    sets, enumerated = _matched_placebo_regions(
+        cells, candidates, reps, seed, match, factor, "observed in every year"
     )
-    if not sets:
-        raise DesignError(
-            f"no placebo region of {k} comparison municipalities observed in every year"
-            + (f" within a factor {factor} of the region's persons" if match == "persons" else "")
-        )
     rel = placebo_cells["year"] - start
     base = _fit(placebo_cells, design, np.zeros(len(placebo_cells)))  # fixed effects once
     member = {code: i for i, code in enumerate(pool)}
@@ -745,6 +727,47 @@ def _regions_within(
     return sorted(found)
 
 
+def _check_match(match: str) -> None:
+    if match not in RI_MATCHES:
+        raise ParameterError(
+            f"unknown placebo match '{match}'; choose one of {', '.join(RI_MATCHES)}"
+        )
+
+
+def _matched_placebo_regions(
+    cells: pd.DataFrame,
+    candidates: list[str],
+    reps: int,
+    seed: int,
+    match: str,
+    factor: float,
+    which: str = "",
+) -> tuple[list[list[str]], bool]:
+    """Placebo regions from ``candidates`` for the treated region of ``cells`` (:func:`
+    placebo_regions`): as many municipalities and, with ``match="persons"``, within ``factor`` of
+    its persons (summed over the cells' years). ``which`` describes the candidates in the error
+    raised when no region qualifies."""
+    _check_match(match)
+    sizes = cells.groupby("gemeente_code")["n_persons"].sum()
+    treated = sorted(cells.loc[cells["treated"] == 1, "gemeente_code"].unique())
+    sets, enumerated = placebo_regions(
+        candidates,
+        len(treated),
+        reps,
+        seed,
+        persons=sizes.to_dict() if match == "persons" else None,
+        target_persons=float(sizes[treated].sum()),
+        factor=factor,
+    )
+    if not sets:
+        raise DesignError(
+            f"no placebo region of {len(treated)} comparison municipalities"
+            + (f" {which}" if which else "")
+            + (f" within a factor {factor} of the region's persons" if match == "persons" else "")
+        )
+    return sets, enumerated
+
+
 def placebo_confidence_interval(
     estimate: float, placebos: np.ndarray, alpha: float = 0.05
 ) -> tuple[float, float]:
@@ -788,34 +811,16 @@ def randomization_inference(
     column of municipality ``g`` alone, a region ``S`` gives
     ``sum_{g in S} x_g'W y / sum_{g,h in S} x_g'W x_h``, from one G x G matrix.
     """
-    if match not in RI_MATCHES:
-        raise ParameterError(
-            f"unknown placebo match '{match}'; choose one of {', '.join(RI_MATCHES)}"
-        )
+    _check_match(match)
     if cells is None:
         cells = study_cells(data, proeftuin, outcome, design, ref)
     actual = float(
         _fit(cells, design, _treatment(cells, design, cells["treated"].to_numpy(float))).coef[0]
     )
     is_treated = cells["treated"] == 1
-    treated = sorted(cells.loc[is_treated, "gemeente_code"].unique())
     placebo_cells = cells[~is_treated].reset_index(drop=True)
     pool = sorted(placebo_cells["gemeente_code"].unique())
-    sizes = cells.groupby("gemeente_code")["n_persons"].sum()
-    sets, enumerated = placebo_regions(
-        pool,
-        len(treated),
-        reps,
-        seed,
-        persons=sizes.to_dict() if match == "persons" else None,
-        target_persons=float(sizes[treated].sum()),
-        factor=factor,
-    )
-    if not sets:
-        raise DesignError(
-            f"no placebo region of {len(treated)} comparison municipalities matches "
-            f"'{proeftuin}' within a factor {factor} in persons"
-        )
+    sets, enumerated = _matched_placebo_regions(cells, pool, reps, seed, match, factor)
     members = placebo_cells["gemeente_code"].to_numpy()
     columns = np.column_stack(
         [_treatment(placebo_cells, design, (members == m).astype(float))[:, 0] for m in pool]
