@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup reports test lint format data notebooks git-diff clean
+.PHONY: setup reports test lint format data open-data notebooks git-diff clean
 
 setup: $(STAMP)
 
@@ -44,6 +44,15 @@ format: $(STAMP)
 
 data: $(STAMP)
 	$(BIN)/lmp synth
+
+# The real data: the shipped Vektis files imported into the contract (byte for byte the same files
+# as committed in data/open/, each with its import report beside it).
+VEKTIS := data/vektis/vektis_%_gemeente.csv.gz
+open-data: $(STAMP)
+	$(BIN)/lmp import vektis $(foreach y,2011 2012 2013 2014 2015 2016 2017 2018,$(subst %,$(y),$(VEKTIS))) \
+		--classification 2020 --out data/open/vektis_zvw_2011_2018.parquet
+	$(BIN)/lmp import vektis $(foreach y,2011 2012 2013 2014 2015 2016 2017 2018 2019 2020,$(subst %,$(y),$(VEKTIS))) \
+		--out data/open/vektis_zvw_2011_2020.parquet
 
 notebooks: $(STAMP)
 	$(BIN)/python -c 'from pathlib import Path; from lmp.render import sync_notebook; [sync_notebook(p) for p in sorted(Path("notebooks").glob("*.py"))]'

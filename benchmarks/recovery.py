@@ -19,7 +19,7 @@ from lmp import did, synth
 from lmp.reference import load_reference
 
 OUT = Path(__file__).resolve().parent / "results"
-PROEFTUINEN = ["krachtige-basiszorg", "vitaal-vechtdal", "mijnzorg", "gezonde-zorg-gezonde-regio"]
+PROEFTUINEN = ["pelgrim", "vitaal-vechtdal", "mijnzorg", "gezonde-zorg-gezonde-regio"]
 OUTCOMES = ["cost_total", "avoidable_admission"]
 
 

@@ -27,7 +27,7 @@ from common import interval, replicate, table_md
 from lmp import synth, synthcontrol
 from lmp.reference import load_reference
 
-SLUGS = ("goedleven", "krachtige-basiszorg", "mijnzorg", "gezonde-zorg-gezonde-regio")
+SLUGS = ("goedleven", "pelgrim", "mijnzorg", "gezonde-zorg-gezonde-regio")
 NEAREST = (10, 20, 40, None)
 DATA_SEED, PLACEBOS, ALPHA = 97_000, 100, 0.05
 OUT = Path(__file__).parent / "results"

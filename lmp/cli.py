@@ -2,6 +2,7 @@
 
     lmp synth     regenerate the bundled synthetic dataset (or a new one)
     lmp validate  check a data file against the data contract
+    lmp import    turn published files (Vektis open data) into the data contract, with a report
     lmp did       estimate one DiD design and print it (or JSON)
     lmp render    render the stale proeftuin reports and the synthesis into outputs/, in parallel
     lmp check     are the committed outputs current (manifest) and clean? (CI runs it)
@@ -60,6 +61,22 @@ def _synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def _import_vektis(args: argparse.Namespace) -> int:
+    from lmp.sources import vektis
+
+    result = vektis.import_files(args.files, classification=args.classification, year=args.year)
+    written = vektis.write_import(result, args.out)
+    for report in result.reports:
+        aside = sum(report.rows_set_aside.values())
+        print(
+            f"{report.file}: year {report.year}, names of {report.classification} -> "
+            f"{report.analysis_classification}; {report.rows_in:,} rows in, {aside} set aside, "
+            f"{report.cells_written:,} cells written, {report.cells_absent} absent (suppressed)"
+        )
+    print(f"wrote {len(result.frame):,} rows to {written[0]}; import report {written[2].name}")
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
     data = load_data(args.path)
     frame = data.frame
@@ -87,6 +104,13 @@ def _did(args: argparse.Namespace) -> int:
         ri_reps=args.reps or 999,
         ri_match=args.match,
         seed=args.seed,
+        options=did.DesignOptions(
+            target_ages=args.target_ages,
+            adjust=args.adjust,
+            years=did.parse_years(args.years) if args.years else None,
+            start_year=args.start_year,
+            sourced_only=args.sourced_only,
+        ),
     )
     if args.json:
         print(json.dumps(_json_ready(result.to_dict()), indent=2))
@@ -185,6 +209,23 @@ def build_parser(with_schema: bool = False) -> argparse.ArgumentParser:
     p.add_argument("--outcomes", nargs="+", default=None, help="outcome codes (default: all)")
     p.set_defaults(func=_synth)
 
+    p = sub.add_parser("import", help="turn published files into the data contract")
+    kinds = p.add_subparsers(dest="source", required=True)
+    v = kinds.add_parser(
+        "vektis",
+        help="Vektis open data, Zvw costs per municipality x sex x age class (gemeente files)",
+    )
+    v.add_argument("files", nargs="+", type=Path, help="published CSV files (.csv or .csv.gz)")
+    v.add_argument("--out", type=Path, required=True, help="a .parquet or .csv path")
+    v.add_argument(
+        "--classification",
+        default=None,
+        help="analysis classification: a year (1 January) or a date such as 2022-03-24 "
+        "(default: the newest among the files)",
+    )
+    v.add_argument("--year", type=int, default=None, help="the data year (one file only)")
+    v.set_defaults(func=_import_vektis)
+
     p = sub.add_parser("validate", help="check a data file against the data contract")
     p.add_argument("path", type=Path)
     p.set_defaults(func=_validate)
@@ -224,6 +265,30 @@ def build_parser(with_schema: bool = False) -> argparse.ArgumentParser:
         " (within a factor 1.5; default), or the number only",
     )
     p.add_argument("--seed", type=int, default=0, help="seed for bootstrap draws and placebos")
+    p.add_argument(
+        "--target-ages",
+        default=None,
+        help="target group on age-sex (real) data, e.g. 65+, 75+, 0-19, 20-64, 0-4,75+ "
+        "(class boundaries; default: the proeftuin's target_ages in the reference data)",
+    )
+    p.add_argument(
+        "--adjust",
+        choices=did.ADJUSTMENTS,
+        default="none",
+        help="agesex: cells per sex x age class with municipality x stratum and year x stratum "
+        "fixed effects (population and target designs)",
+    )
+    p.add_argument(
+        "--years", default=None, help="FIRST-LAST (default 2011-2018 on real data, else all)"
+    )
+    p.add_argument(
+        "--start-year", type=int, default=None, help="first treated year (default: reference)"
+    )
+    p.add_argument(
+        "--sourced-only",
+        action="store_true",
+        help="treat only municipalities a source names as members; inferred ones leave the design",
+    )
     p.set_defaults(func=_did)
 
     _add_render_commands(sub, with_schema)

@@ -4,14 +4,19 @@ Columns (names are matched case-insensitively, surrounding blanks ignored)::
 
     gemeente_code  CBS municipality code, 'GM' + 4 digits, present in data/reference/gemeenten.csv
     year           calendar year (integer)
-    segment        population segment code from data/reference/segments.csv
+    segment        population segment code, all from one scheme: the morbidity segments of
+                   data/reference/segments.csv, or sex x age class of segments_agesex.csv
     outcome        outcome code from data/reference/outcomes.csv
-    n_persons      number of persons (person-years) in the cell, a whole number >= 0
-    value_sum      sum over those persons of the person-level outcome
-    value_sumsq    sum over those persons of the squared person-level outcome
+    n_persons      number of distinct persons in the cell, a whole number >= 0 (disclosure
+                   counts; the persons-match of placebo regions)
+    person_years   optional: person-time in the cell (insured-years), fractional; the
+                   regression weight. Where absent it equals n_persons
+    value_sum      sum over those persons of the person-level outcome (per person-year of cover)
+    value_sumsq    optional: sum of the squared person-level outcome (the open data have none;
+                   what needs it says so when it is missing)
 
-From these three numbers per cell, cell means and variances and every person-weighted regression
-on cell-level regressors are exact, as if run on the individual rows.
+Cell means are ``value_sum / person_years``. With ``value_sumsq`` cell variances, and so every
+person-weighted regression on cell-level regressors, are exact as if run on the individual rows.
 
 CSV (also gzipped) and Parquet are read. CSV may follow Dutch conventions: ';' separators, decimal
 commas (with '.' thousands grouping), a UTF-8 byte-order mark. A value of '1.234' without any decimal
@@ -39,9 +44,14 @@ COLUMNS = [
     "segment",
     "outcome",
     "n_persons",
+    "person_years",
     "value_sum",
     "value_sumsq",
 ]
+OPTIONAL = ("person_years", "value_sumsq")
+# The columns of data whose persons are all covered the whole year (synthetic data, microdata
+# aggregates without person-time): person_years is then n_persons.
+WHOLE_YEAR_COLUMNS = [c for c in COLUMNS if c != "person_years"]
 KEY = ["gemeente_code", "year", "segment", "outcome"]
 YEAR_RANGE = (1990, 2100)
 # Relative tolerance for identities that hold exactly on person-level data but pass through floats.
@@ -64,6 +74,17 @@ class Dataset:
     path: str
     synthetic: bool = False
     truth: dict = field(default_factory=dict)
+    provenance: dict = field(default_factory=dict)
+
+    @property
+    def scheme(self) -> str:
+        """``'agesex'`` when segments are sex x age classes, else ``'morbidity'``."""
+        return "agesex" if self.frame["segment"].iloc[0][:2] in ("M_", "V_") else "morbidity"
+
+    @property
+    def has_sumsq(self) -> bool:
+        """Whether ``value_sumsq`` was given (cell variances are known)."""
+        return not self.frame["value_sumsq"].isna().all()
 
     @property
     def years(self) -> list[int]:
@@ -75,6 +96,12 @@ def truth_path(data_path: str | Path) -> Path:
     path = Path(data_path)
     stem = path.name.split(".")[0]
     return path.with_name(f"{stem}.truth.json")
+
+
+def import_report_path(data_path: str | Path) -> Path:
+    """Where an imported file's provenance lives: same folder, ``<stem>.import.json``."""
+    path = Path(data_path)
+    return path.with_name(f"{path.name.split('.')[0]}.import.json")
 
 
 class _Reader:
@@ -168,7 +195,7 @@ def _whole(values: pd.Series, column: str, reader: _Reader) -> pd.Series:
 
 def _normalise_columns(frame: pd.DataFrame, reader: _Reader) -> pd.DataFrame:
     names = [str(c).strip().lower() for c in frame.columns]
-    missing = [c for c in COLUMNS if c not in names]
+    missing = [c for c in COLUMNS if c not in names and c not in OPTIONAL]
     unexpected = [c for c, n in zip(frame.columns, names, strict=True) if n not in COLUMNS]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if missing or unexpected or duplicated:
@@ -181,17 +208,24 @@ def _normalise_columns(frame: pd.DataFrame, reader: _Reader) -> pd.DataFrame:
             parts.append(f"duplicated column(s) {', '.join(duplicated)}")
         raise ContractError(
             str(reader.path),
-            "; ".join(parts) + f". The contract has exactly: {', '.join(COLUMNS)}",
+            "; ".join(parts)
+            + f". The contract has: {', '.join(COLUMNS)} ({' and '.join(OPTIONAL)} optional)",
         )
     frame = frame.copy()
     frame.columns = names
-    return frame[COLUMNS]
+    return frame[[c for c in COLUMNS if c in names]]
 
 
 def _check_codes(frame: pd.DataFrame, reader: _Reader, ref: Reference) -> None:
     catalogues = {
-        "gemeente_code": (set(ref.gemeenten["gemeente_code"]), "data/reference/gemeenten.csv"),
-        "segment": (set(ref.segments["code"]), "data/reference/segments.csv"),
+        "gemeente_code": (
+            ref.known_codes,
+            "data/reference/gemeenten.csv or any classification in gemeente_changes.csv",
+        ),
+        "segment": (
+            set(ref.segments["code"]) | set(ref.agesex["code"]),
+            "data/reference/segments.csv or segments_agesex.csv",
+        ),
         "outcome": (set(ref.outcomes["code"]), "data/reference/outcomes.csv"),
     }
     for column, (known, where) in catalogues.items():
@@ -201,6 +235,15 @@ def _check_codes(frame: pd.DataFrame, reader: _Reader, ref: Reference) -> None:
             raise reader.error(
                 f"unknown code '{frame[column].iloc[first]}' (not in {where})", column, first
             )
+    morbidity = frame["segment"].isin(set(ref.segments["code"]))
+    if morbidity.any() and not morbidity.all():
+        first = np.flatnonzero(~morbidity)[0]
+        raise reader.error(
+            f"segment '{frame['segment'].iloc[first]}' is a sex x age class, but row "
+            f"{np.flatnonzero(morbidity)[0] + 1} has a morbidity segment: use one scheme per file",
+            "segment",
+            first,
+        )
     low, high = YEAR_RANGE
     bad_year = ~frame["year"].between(low, high)
     if bad_year.any():
@@ -211,28 +254,35 @@ def _check_codes(frame: pd.DataFrame, reader: _Reader, ref: Reference) -> None:
 def _check_values(frame: pd.DataFrame, reader: _Reader, ref: Reference) -> None:
     """Impossible values: negative counts, sums that no set of persons could produce.
 
-    Bounds come from the outcome catalogue (``min_value``/``max_value`` per person). The last check
-    is Cauchy-Schwarz: for any persons, ``n * sum(y**2) >= sum(y)**2``.
+    Bounds come from the outcome catalogue (``min_value``/``max_value`` per person-year; cost
+    outcomes have no lower bound, as claims corrections can make a cell's sum negative).
+    ``person_years`` is not negative, and 0 where there are no persons. It is *not* bounded by
+    ``n_persons``: in the Vektis files insured-years exceed distinct persons in some cells (leap
+    years, overlapping policies), by up to a few percent. The last check, when ``value_sumsq`` is given, is Cauchy-Schwarz: for any
+    persons, ``n * sum(y**2) >= sum(y)**2``.
     """
     n = frame["n_persons"].to_numpy(dtype=float)
+    py = frame["person_years"].to_numpy(dtype=float)
     s = frame["value_sum"].to_numpy()
     ss = frame["value_sumsq"].to_numpy()
-    sum_tol = _RTOL * np.maximum(np.abs(s), n) + 1e-9
+    has_sq = not frame["value_sumsq"].isna().all()  # the optional column was given
+    sum_tol = _RTOL * np.maximum(np.abs(s), py) + 1e-9
     square_tol = _RTOL * np.maximum(np.abs(ss) * np.maximum(n, 1), s * s) + 1e-9
     outcomes = ref.outcomes.set_index("code")
-    lower = frame["outcome"].map(outcomes["min_value"]).to_numpy(dtype=float)
-    upper = frame["outcome"].map(outcomes["max_value"]).to_numpy(dtype=float)
-    binary = (frame["outcome"].map(outcomes["kind"]) == "binary").to_numpy()
+    codes, names = pd.factorize(frame["outcome"])  # a few outcomes, many rows: look up once each
+    lower = outcomes["min_value"].reindex(names).to_numpy(dtype=float)[codes]
+    upper = outcomes["max_value"].reindex(names).to_numpy(dtype=float)[codes]
+    binary = (outcomes["kind"].reindex(names) == "binary").to_numpy()[codes]
     with np.errstate(invalid="ignore"):
-        below = np.isfinite(lower) & (s < n * lower - sum_tol)
-        above = np.isfinite(upper) & (s > n * upper + sum_tol)
+        below = np.isfinite(lower) & (s < py * lower - sum_tol)
+        above = np.isfinite(upper) & (s > py * upper + sum_tol)
     checks = [
         ("n_persons", n < 0, "negative count {n:g}"),
+        ("person_years", ~np.isfinite(py), "value {py} is not finite"),
+        ("person_years", py < 0, "negative person-time {py}"),
+        ("person_years", (n == 0) & (py != 0), "person-time {py} in a cell with 0 persons"),
         ("value_sum", ~np.isfinite(s), "value {s} is not finite"),
-        ("value_sumsq", ~np.isfinite(ss), "value {ss} is not finite"),
-        ("value_sumsq", ss < 0, "negative sum of squares {ss}"),
         ("value_sum", (n == 0) & (s != 0), "non-zero sum {s} in a cell with 0 persons"),
-        ("value_sumsq", (n == 0) & (ss != 0), "non-zero sum of squares {ss} in a 0-person cell"),
         ("value_sum", below, "sum {s} below the outcome's minimum of {lo:g} per person"),
         ("value_sum", above, "sum {s} above the outcome's maximum of {hi:g} per person"),
         (
@@ -240,22 +290,32 @@ def _check_values(frame: pd.DataFrame, reader: _Reader, ref: Reference) -> None:
             binary & (np.abs(s - np.round(s)) > 1e-6),
             "a 0/1 outcome must have a whole-number sum, found {s}",
         ),
-        (
-            "value_sumsq",
-            binary & (np.abs(ss - s) > 1e-6),
-            "for a 0/1 outcome value_sumsq must equal value_sum ({s}), found {ss}",
-        ),
-        (
-            "value_sumsq",
-            n * ss < s * s - square_tol,
-            "sum of squares {ss} is too small for sum {s} over {n:g} persons "
-            "(n_persons * value_sumsq must be >= value_sum**2)",
-        ),
     ]
+    if has_sq:
+        checks += [
+            ("value_sumsq", ~np.isfinite(ss), "value {ss} is not finite"),
+            ("value_sumsq", ss < 0, "negative sum of squares {ss}"),
+            (
+                "value_sumsq",
+                (n == 0) & (ss != 0),
+                "non-zero sum of squares {ss} in a 0-person cell",
+            ),
+            (
+                "value_sumsq",
+                binary & (np.abs(ss - s) > 1e-6),
+                "for a 0/1 outcome value_sumsq must equal value_sum ({s}), found {ss}",
+            ),
+            (
+                "value_sumsq",
+                n * ss < s * s - square_tol,
+                "sum of squares {ss} is too small for sum {s} over {n:g} persons "
+                "(n_persons * value_sumsq must be >= value_sum**2)",
+            ),
+        ]
     for column, bad, template in checks:
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            message = template.format(n=n[i], s=s[i], ss=ss[i], lo=lower[i], hi=upper[i])
+            message = template.format(n=n[i], py=py[i], s=s[i], ss=ss[i], lo=lower[i], hi=upper[i])
             raise reader.error(message, column, i)
 
 
@@ -292,8 +352,14 @@ def validate(raw: pd.DataFrame, path: str | Path, ref: Reference | None = None) 
     frame["gemeente_code"] = frame["gemeente_code"].str.upper()
     for column in ["year", "n_persons"]:
         frame[column] = _whole(_parse_numbers(frame[column], column, reader), column, reader)
-    for column in ["value_sum", "value_sumsq"]:
-        frame[column] = _parse_numbers(frame[column], column, reader)
+    for column in ["person_years", "value_sum", "value_sumsq"]:
+        if column in frame:
+            frame[column] = _parse_numbers(frame[column], column, reader)
+    if "person_years" not in frame:
+        frame["person_years"] = frame["n_persons"].astype(float)
+    if "value_sumsq" not in frame:
+        frame["value_sumsq"] = np.nan
+    frame = frame[COLUMNS]
     _check_codes(frame, reader, ref)
     _check_values(frame, reader, ref)
     _check_duplicates(frame, reader)
@@ -309,4 +375,14 @@ def load_data(path: str | Path, ref: Reference | None = None) -> Dataset:
     sidecar = truth_path(path)
     if sidecar.exists():
         truth = json.loads(sidecar.read_text(encoding="utf-8"))
-    return Dataset(frame=frame, path=str(path), synthetic=bool(truth.get("synthetic")), truth=truth)
+    provenance: dict = {}
+    imported = import_report_path(path)
+    if imported.exists():
+        provenance = json.loads(imported.read_text(encoding="utf-8"))
+    return Dataset(
+        frame=frame,
+        path=str(path),
+        synthetic=bool(truth.get("synthetic")),
+        truth=truth,
+        provenance=provenance,
+    )

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -59,7 +60,109 @@ DESIGN_LABELS = {
 
 
 def _frame(data: Dataset | pd.DataFrame) -> pd.DataFrame:
-    return data.frame if isinstance(data, Dataset) else data
+    """The contract table; ``person_years`` equals ``n_persons`` where a frame built in code has
+    none (the contract reader adds it the same way)."""
+    frame = data.frame if isinstance(data, Dataset) else data
+    if "person_years" not in frame:
+        frame = frame.assign(person_years=frame["n_persons"].astype(float))
+    return frame
+
+
+ADJUSTMENTS = ("none", "agesex")
+# The default window for real (age-sex) data: the proeftuin period and before, without COVID 2020.
+REAL_DATA_YEARS = (2011, 2018)
+
+
+@dataclass(frozen=True)
+class DesignOptions:
+    """Choices of a design beyond proeftuin, outcome and design, each with a documented default.
+
+    ``target_ages``  the target group on age-sex data, e.g. ``"65+"``, ``"0-4,75+"`` (class
+                     boundaries only); default: the proeftuin's ``target_ages`` in the reference
+                     data. On morbidity-segment data the target group is the proeftuin's segments.
+    ``adjust``       ``"agesex"``: cells per sex x age class with municipality x stratum and
+                     year x stratum fixed effects (the regression form of age-sex
+                     standardisation); population and target designs only, age-sex data only.
+    ``years``        first and last year used; default 2011-2018 on age-sex (real) data, all
+                     years otherwise.
+    ``start_year``   first treated year; default the proeftuin's ``start_year``.
+    ``sourced_only`` treat only the municipalities a source names as members; the inferred
+                     members then leave the design (they are in no comparison pool either).
+    """
+
+    target_ages: str | None = None
+    adjust: str = "none"
+    years: tuple[int, int] | None = None
+    start_year: int | None = None
+    sourced_only: bool = False
+
+
+def parse_years(text: str) -> tuple[int, int]:
+    """``"2011-2018"`` -> (2011, 2018); ``"2014"`` -> (2014, 2014)."""
+    match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4}))?\s*", str(text))
+    if not match:
+        raise ParameterError(f"years '{text}': expected FIRST-LAST, e.g. 2011-2018")
+    first, last = int(match.group(1)), int(match.group(2) or match.group(1))
+    if last < first:
+        raise ParameterError(f"years '{text}': the last year is before the first")
+    return first, last
+
+
+def target_age_segments(spec: str, ref: Reference | None = None) -> list[str]:
+    """The age-sex segment codes of a target-age specification on the files' class boundaries.
+
+    ``spec`` is a comma list of ``LOW-HIGH`` and ``LOW+`` ranges (``65+``, ``0-19``, ``0-4,75+``).
+    A range must start at a class's lower bound and end at a class's upper bound; an age that
+    splits a class (``67+``) is a ParameterError.
+    """
+    ref = ref or load_reference()
+    classes = ref.agesex[["code", "age_low", "age_high"]]
+    lows = set(classes["age_low"])
+    highs = set(classes["age_high"].dropna().astype(int))
+    chosen: set[str] = set()
+    for part in str(spec).split(","):
+        match = re.fullmatch(r"\s*(\d+)\s*(?:(\+)|-\s*(\d+))\s*", part)
+        if not match:
+            raise ParameterError(
+                f"target ages '{spec}': '{part.strip()}' is not LOW-HIGH or LOW+ (e.g. 0-4, 65+)"
+            )
+        low = int(match.group(1))
+        high = None if match.group(2) else int(match.group(3))
+        if low not in lows:
+            raise ParameterError(
+                f"target ages '{spec}': {low} splits an age class (classes start at "
+                f"{', '.join(str(a) for a in sorted(lows))})"
+            )
+        if high is not None and (high not in highs or high < low):
+            raise ParameterError(
+                f"target ages '{spec}': {high} splits an age class (classes end at "
+                f"{', '.join(str(a) for a in sorted(highs))}, then 90+)"
+            )
+        top = classes["age_high"].fillna(np.inf)
+        inside = (classes["age_low"] >= low) & (top <= (np.inf if high is None else high))
+        chosen |= set(classes.loc[inside, "code"])
+    return sorted(chosen, key=list(classes["code"]).index)
+
+
+def _scheme(frame: pd.DataFrame) -> str:
+    return "agesex" if str(frame["segment"].iloc[0])[:2] in ("M_", "V_") else "morbidity"
+
+
+def target_segments(
+    frame: pd.DataFrame, proeftuin: str, ref: Reference, options: DesignOptions
+) -> list[str]:
+    """The segments of the target group: by age on age-sex data, by segment otherwise."""
+    if _scheme(frame) == "agesex":
+        spec = options.target_ages or ref.proeftuin(proeftuin).get("target_ages", "")
+        if not spec:
+            raise ParameterError(f"no target ages for '{proeftuin}': give them (--target-ages)")
+        return target_age_segments(spec, ref)
+    if options.target_ages is not None:
+        raise ParameterError(
+            "target ages need data in sex x age classes (the open data); these data have "
+            "morbidity segments, whose target group is the proeftuin's target_segments"
+        )
+    return ref.target_segments(proeftuin)
 
 
 def study_cells(
@@ -68,41 +171,69 @@ def study_cells(
     outcome: str,
     design: str,
     ref: Reference | None = None,
+    options: DesignOptions | None = None,
 ) -> pd.DataFrame:
-    """Cells for one design: municipality, year, group (1 = target segments), persons, mean, flags.
+    """Cells for one design: municipality, year, group (1 = target), persons, weight, mean, flags.
 
-    Raises :class:`ParameterError` for an unknown design or outcome and :class:`DesignError` when
-    the data hold no treated or no comparison municipality, or no year before or after the start.
+    ``n_persons`` are distinct persons (disclosure, persons-matched placebos); ``person_years``
+    is the regression weight and ``mean`` the outcome per person-year. With
+    ``options.adjust == "agesex"`` each cell is also one sex x age class (column ``stratum``).
+    Raises :class:`ParameterError` for an unknown design, outcome or option and
+    :class:`DesignError` when the data hold no treated or no comparison municipality, or no year
+    before or after the start.
     """
     ref = ref or load_reference()
+    options = options or DesignOptions()
     if design not in DESIGNS:
         raise ParameterError(f"unknown design '{design}'; choose one of {', '.join(DESIGNS)}")
+    if options.adjust not in ADJUSTMENTS:
+        raise ParameterError(
+            f"unknown adjustment '{options.adjust}'; choose one of {', '.join(ADJUSTMENTS)}"
+        )
     row = ref.proeftuin(proeftuin)
     ref.outcome(outcome)
     frame = _frame(data)
-    frame = frame[frame["outcome"] == outcome]
+    scheme = _scheme(frame)
+    if options.adjust == "agesex" and (design == "triple" or scheme != "agesex"):
+        raise ParameterError(
+            "age-sex adjustment is for the population and target designs on data in sex x age "
+            "classes (the triple design already compares age groups within each municipality-year)"
+        )
+    first, last = options.years or (REAL_DATA_YEARS if scheme == "agesex" else (0, 9999))
+    start = int(options.start_year if options.start_year is not None else row["start_year"])
+    frame = frame[(frame["outcome"] == outcome) & frame["year"].between(first, last)]
     if frame.empty:
-        raise DesignError(f"the data hold no rows for outcome '{outcome}'")
-    treated = set(ref.municipalities(proeftuin))
+        raise DesignError(f"the data hold no rows for outcome '{outcome}' in {first}-{last}")
+    if frame["year"].min() >= start:
+        raise DesignError(
+            f"outcome '{outcome}' is in the data only from {frame['year'].min()}: a DiD with "
+            f"start year {start} needs years before it"
+        )
+    treated = set(ref.municipalities(proeftuin, options.sourced_only))
     pool = set(ref.comparison_pool())
     frame = frame[frame["gemeente_code"].isin(treated | pool)]
-    targets = set(ref.target_segments(proeftuin))
+    if design == "population":
+        targets: set[str] = set()
+    else:
+        targets = set(target_segments(frame, proeftuin, ref, options))
     group = frame["segment"].isin(targets).astype(int)
     if design == "target":
         frame, group = frame[group == 1], group[group == 1]
     if design == "population":
         group = group * 0
+    keys = ["gemeente_code", "year", "group"]
+    if options.adjust == "agesex":
+        frame = frame.assign(stratum=frame["segment"])
+        keys.append("stratum")
     cells = (
         frame.assign(group=group)
-        .groupby(["gemeente_code", "year", "group"], as_index=False, sort=True)[
-            ["n_persons", "value_sum"]
-        ]
+        .groupby(keys, as_index=False, sort=True)[["n_persons", "person_years", "value_sum"]]
         .sum()
     )
-    cells = cells[cells["n_persons"] > 0].reset_index(drop=True)
-    cells["mean"] = cells["value_sum"] / cells["n_persons"]
+    cells = cells[cells["person_years"] > 0].reset_index(drop=True)
+    cells["mean"] = cells["value_sum"] / cells["person_years"]
     cells["treated"] = cells["gemeente_code"].isin(treated).astype(int)
-    cells["post"] = (cells["year"] >= int(row["start_year"])).astype(int)
+    cells["post"] = (cells["year"] >= start).astype(int)
     cells["D"] = cells["treated"] * cells["post"]
     _check_support(cells, proeftuin, outcome, design)
     return cells
@@ -126,14 +257,30 @@ def _codes(values: pd.Series) -> np.ndarray:
 
 
 def _fit(cells: pd.DataFrame, design: str, regressors: np.ndarray) -> WeightedFit:
-    """The fixed-effects structure of each design, around the given regressors."""
+    """The fixed-effects structure of each design, around the given regressors.
+
+    Cells with a ``stratum`` column (age-sex adjustment) get municipality x stratum and year x
+    stratum fixed effects, partialled out stratum by stratum (exact: no effect crosses strata).
+    """
     if design == "triple":
         return _fit_triple(cells, regressors)
     g, t = _codes(cells["gemeente_code"]), _codes(cells["year"])
+    weight = cells["person_years"].to_numpy(dtype=float)
+    if "stratum" in cells:
+        s = _codes(cells["stratum"])
+        return fit_weighted_fe(
+            y=cells["mean"].to_numpy(),
+            x=regressors,
+            weight=weight,
+            absorb=g * (s.max() + 1) + s,
+            dummies=[t],
+            cluster=g,
+            blocks=s,
+        )
     return fit_weighted_fe(
         y=cells["mean"].to_numpy(),
         x=regressors,
-        weight=cells["n_persons"].to_numpy(dtype=float),
+        weight=weight,
         absorb=g,
         dummies=[t],
         cluster=g,
@@ -151,7 +298,7 @@ def _fit_triple(cells: pd.DataFrame, regressors: np.ndarray) -> WeightedFit:
     enter the CR1 factor) are set to those of the full model. A municipality-year with only one
     group is fully absorbed and carries no information about beta.
     """
-    w = cells["n_persons"].to_numpy(dtype=float)
+    w = cells["person_years"].to_numpy(dtype=float)
     y = cells["mean"].to_numpy(dtype=float)
     g, t = _codes(cells["gemeente_code"]), _codes(cells["year"])
     i1, i0 = _pairs(cells)
@@ -232,6 +379,12 @@ class DidResult:
     n_cells: int
     alpha: float = 0.05
     vcov: str = "CR1"
+    person_years: float | None = None  # the regression weights' total (insured-years)
+    first_year: int | None = None
+    last_year: int | None = None
+    start_year: int | None = None
+    adjust: str = "none"
+    target_ages: str | None = None  # the target group on age-sex data, e.g. "65+"
     mde_cr1: float | None = None  # minimum detectable effect, 80% power, by the CR1 t test
     p_wcr: float | None = None
     ci_wcr_low: float | None = None
@@ -286,6 +439,13 @@ class DidResult:
             f"  persons   {self.n_persons:,}   municipalities {self.n_clusters}"
             f" ({self.n_treated_clusters} treated)   cells {self.n_cells}"
         )
+        if self.first_year is not None:
+            target = f"   target ages {self.target_ages}" if self.target_ages else ""
+            adjust = "   age-sex adjusted" if self.adjust == "agesex" else ""
+            lines.append(
+                f"  years     {self.first_year}-{self.last_year}, treated from {self.start_year}"
+                f"{target}{adjust}"
+            )
         return "\n".join(lines)
 
 
@@ -303,6 +463,7 @@ def estimate(
     ri_match: str = "persons",
     seed: int = 0,
     cells: pd.DataFrame | None = None,
+    options: DesignOptions | None = None,
 ) -> DidResult:
     """Estimate one DiD design for one proeftuin and outcome (see the module docstring).
 
@@ -311,13 +472,16 @@ def estimate(
     inference (``ri_reps`` placebo regions matched on ``ri_match``), ``"all"`` both. Draws are
     seeded with ``seed``, so results are reproducible. ``cells`` may hand over the study cells
     (as :func:`study_cells` makes them), e.g. with the treated region relabelled in a size study.
+    ``options`` are the design choices of :class:`DesignOptions` (target ages, age-sex
+    adjustment, years, start year).
     """
+    options = options or DesignOptions()
     if inference not in INFERENCE:
         raise ParameterError(
             f"unknown inference '{inference}'; choose one of {', '.join(INFERENCE)}"
         )
     if cells is None:
-        cells = study_cells(data, proeftuin, outcome, design, ref)
+        cells = study_cells(data, proeftuin, outcome, design, ref, options)
     fit = _fit(cells, design, _treatment(cells, design, cells["treated"].to_numpy(float)))
     se = float(np.sqrt(cr1_vcov(fit)[0, 0]))
     test = t_test(float(fit.coef[0]), se, fit.n_clusters - 1, alpha)
@@ -366,9 +530,33 @@ def estimate(
         n_treated_clusters=int(cells.loc[cells["treated"] == 1, "gemeente_code"].nunique()),
         n_cells=len(cells),
         alpha=alpha,
+        person_years=float(cells["person_years"].sum()),
+        first_year=int(cells["year"].min()),
+        last_year=int(cells["year"].max()),
+        start_year=int(
+            options.start_year
+            if options.start_year is not None
+            else (ref or load_reference()).proeftuin(proeftuin)["start_year"]
+        ),
+        adjust=options.adjust,
+        target_ages=_target_label(data, proeftuin, design, ref, options),
         mde_cr1=mde_normal(test.se, test.df, alpha),
         **extra,
     )
+
+
+def _target_label(
+    data: Dataset | pd.DataFrame | None,
+    proeftuin: str,
+    design: str,
+    ref: Reference | None,
+    options: DesignOptions,
+) -> str | None:
+    """The target ages used (age-sex data, target and triple designs), else None."""
+    if design == "population" or data is None or _scheme(_frame(data)) != "agesex":
+        return None
+    ref = ref or load_reference()
+    return options.target_ages or str(ref.proeftuin(proeftuin).get("target_ages", "")) or None
 
 
 def estimate_all(
@@ -459,6 +647,7 @@ def event_study(
     ri_reps: int = 0,
     seed: int = 0,
     ri_match: str = "persons",
+    options: DesignOptions | None = None,
 ) -> EventStudyResult:
     """Event study for the population or target design; the reference is the last pre-start year.
 
@@ -473,8 +662,13 @@ def event_study(
     if ri_reps < 0:
         raise ParameterError(f"ri_reps must be >= 0, got {ri_reps}")
     ref = ref or load_reference()
-    cells = study_cells(data, proeftuin, outcome, design, ref)
-    start = int(ref.proeftuin(proeftuin)["start_year"])
+    options = options or DesignOptions()
+    cells = study_cells(data, proeftuin, outcome, design, ref, options)
+    start = int(
+        options.start_year
+        if options.start_year is not None
+        else ref.proeftuin(proeftuin)["start_year"]
+    )
     rel = cells["year"] - start
     treated_rel = sorted(rel[cells["treated"] == 1].unique())
     reference = max(k for k in treated_rel if k < 0)
@@ -794,6 +988,7 @@ def randomization_inference(
     alpha: float = 0.05,
     ref: Reference | None = None,
     cells: pd.DataFrame | None = None,
+    options: DesignOptions | None = None,
 ) -> PermutationResult:
     """Placebo-in-space p-value and confidence interval: the treatment moved to comparison areas.
 
@@ -813,7 +1008,7 @@ def randomization_inference(
     """
     _check_match(match)
     if cells is None:
-        cells = study_cells(data, proeftuin, outcome, design, ref)
+        cells = study_cells(data, proeftuin, outcome, design, ref, options)
     actual = float(
         _fit(cells, design, _treatment(cells, design, cells["treated"].to_numpy(float))).coef[0]
     )
@@ -821,17 +1016,24 @@ def randomization_inference(
     placebo_cells = cells[~is_treated].reset_index(drop=True)
     pool = sorted(placebo_cells["gemeente_code"].unique())
     sets, enumerated = _matched_placebo_regions(cells, pool, reps, seed, match, factor)
-    members = placebo_cells["gemeente_code"].to_numpy()
-    columns = np.column_stack(
-        [_treatment(placebo_cells, design, (members == m).astype(float))[:, 0] for m in pool]
-    )
-    # one fit for the fixed effects and the partialled outcome, then every column partialled
+    # one fit for the fixed effects and the partialled outcome; then, per pool municipality m,
+    # x_m = the partialled treatment column of m alone: cross[m] = x_m'W y, gram[m, k] = x_m'W x_k
     fit = _fit(placebo_cells, design, np.zeros(len(placebo_cells)))
     if design == "triple":
-        columns = _pair_difference(placebo_cells, columns)
-    x = fit.fe.partial(columns)
-    weighted = x * fit.weight[:, None]
-    cross, gram = weighted.T @ fit.y, weighted.T @ x
+        members = placebo_cells["gemeente_code"].to_numpy()
+        columns = np.column_stack(
+            [_treatment(placebo_cells, design, (members == m).astype(float))[:, 0] for m in pool]
+        )
+        x = fit.fe.partial(_pair_difference(placebo_cells, columns))
+        weighted = x * fit.weight[:, None]
+        cross, gram = weighted.T @ fit.y, weighted.T @ x
+    else:
+        # the column of m is post on m's rows: both products come from one G x G cross matrix
+        # (partialling is self-adjoint in the weighted inner product; fit.cluster codes follow pool)
+        post = _treatment(placebo_cells, design, np.ones(len(placebo_cells)))[:, 0]
+        cluster = fit.cluster
+        cross = np.bincount(cluster, weights=fit.weight * post * fit.y, minlength=len(pool))
+        gram = fit.fe.cluster_cross(cluster, fit.weight * post, post, len(pool))
     index = {m: i for i, m in enumerate(pool)}
     placebos = np.array(
         [

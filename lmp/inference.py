@@ -22,7 +22,7 @@ import itertools
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import stats
+from scipy import sparse, stats
 
 
 @dataclass(frozen=True)
@@ -38,23 +38,28 @@ class FixedEffects:
 
     weight: np.ndarray
     absorb: np.ndarray
-    basis: np.ndarray  # cells x r, orthonormal basis of sqrt(w) * (demeaned dummies)
+    basis: np.ndarray | sparse.csr_matrix  # cells x r, orthonormal basis of sqrt(w) * dummies
     rank: int  # rank of all fixed-effect columns together
 
     @classmethod
     def build(
-        cls, weight: np.ndarray, absorb: np.ndarray, dummies: list[np.ndarray]
+        cls,
+        weight: np.ndarray,
+        absorb: np.ndarray,
+        dummies: list[np.ndarray],
+        blocks: np.ndarray | None = None,
     ) -> FixedEffects:
+        """``blocks`` (integer codes): fixed effects that never cross blocks, e.g. stratum-specific
+        ones (municipality x stratum absorbed, year x stratum dummies). The dummies' basis is then
+        found block by block and kept sparse, which is exact and keeps memory linear in cells."""
         w = np.asarray(weight, dtype=float)
         absorb = np.asarray(absorb)
-        if dummies:
-            zd = np.sqrt(w)[:, None] * _partial_out_absorbed(_dummies(dummies), absorb, w)
-            u, s, _ = np.linalg.svd(zd, full_matrices=False)
-            # numpy's matrix_rank tolerance
-            keep = s > s.max(initial=0.0) * max(zd.shape) * np.finfo(float).eps
-            basis = u[:, keep]
-        else:
+        if not dummies:
             basis = np.zeros((w.size, 0))
+        elif blocks is None:
+            basis = _dummy_basis(w, absorb, dummies)
+        else:
+            basis = _block_basis(w, absorb, dummies, np.asarray(blocks))
         return cls(w, absorb, basis, int(np.unique(absorb).size + basis.shape[1]))
 
     def partial(self, values: np.ndarray) -> np.ndarray:
@@ -64,9 +69,44 @@ class FixedEffects:
         values = values.reshape(len(self.weight), -1)
         root = np.sqrt(self.weight)[:, None]
         out = root * _partial_out_absorbed(values, self.absorb, self.weight)
-        out = out - self.basis @ (self.basis.T @ out)
+        out = out - np.asarray(self.basis @ (self.basis.T @ out))
         out = out / root
         return out[:, 0] if flat else out
+
+    def cluster_cross(
+        self, cluster: np.ndarray, left: np.ndarray, right: np.ndarray, n_clusters: int
+    ) -> np.ndarray:
+        """``C[h, k] = sum over rows i of cluster h of left_i * partial(right * [cluster == k])_i``.
+
+        The G x G matrix that the wild bootstrap and randomization inference need, one column per
+        cluster. When every absorbed group lies inside one cluster (municipality, or municipality
+        x stratum, within municipality clusters), partialling a cluster's part of ``right`` is that
+        cluster's part of the partialled ``right`` minus a projection on the dummies' basis, so
+        ``C`` is a diagonal plus a product of two G x r matrices: no cells x G array is formed.
+        Otherwise each cluster's column is partialled separately (cells x G).
+        """
+        cluster = np.asarray(cluster)
+        left, right = np.asarray(left, dtype=float), np.asarray(right, dtype=float)
+        first = np.full(self.absorb.max() + 1, -1)
+        first[self.absorb] = cluster
+        nested = bool(np.all(first[self.absorb] == cluster))
+        if not nested:
+            onehot = np.zeros((cluster.size, n_clusters))
+            onehot[np.arange(cluster.size), cluster] = 1.0
+            return onehot.T @ (left[:, None] * self.partial(onehot * right[:, None]))
+        root = np.sqrt(self.weight)
+        demeaned = _partial_out_absorbed(right[:, None], self.absorb, self.weight)[:, 0]
+        cross = np.diag(np.bincount(cluster, weights=left * demeaned, minlength=n_clusters))
+        if self.basis.shape[1]:
+            sums = sparse.csr_matrix(
+                (np.ones(cluster.size), (cluster, np.arange(cluster.size))),
+                shape=(n_clusters, cluster.size),
+            )
+            basis = sparse.csr_matrix(self.basis)
+            p = (sums @ basis.multiply((left / root)[:, None])).toarray()
+            q = (sums @ basis.multiply((root * demeaned)[:, None])).toarray()
+            cross = cross - p @ q.T
+        return cross
 
 
 @dataclass(frozen=True)
@@ -104,6 +144,39 @@ def _partial_out_absorbed(values: np.ndarray, groups: np.ndarray, weight: np.nda
     return out
 
 
+def _dummy_basis(w: np.ndarray, absorb: np.ndarray, dummies: list[np.ndarray]) -> np.ndarray:
+    """Orthonormal basis of sqrt(w) * (dummies with the absorbed factor partialled out)."""
+    zd = np.sqrt(w)[:, None] * _partial_out_absorbed(_dummies(dummies), absorb, w)
+    u, s, _ = np.linalg.svd(zd, full_matrices=False)
+    keep = s > s.max(initial=0.0) * max(zd.shape) * np.finfo(float).eps  # numpy's matrix_rank
+    return u[:, keep]
+
+
+def _block_basis(
+    w: np.ndarray, absorb: np.ndarray, dummies: list[np.ndarray], blocks: np.ndarray
+) -> sparse.csr_matrix:
+    """:func:`_dummy_basis` block by block, assembled as one sparse cells x r matrix.
+
+    Exact when no fixed effect crosses blocks: the dummy columns of different blocks then have
+    disjoint rows, so their partialled column spaces are orthogonal.
+    """
+    rows, cols, values, width = [], [], [], 0
+    for block in np.unique(blocks):
+        inside = np.flatnonzero(blocks == block)
+        local = [np.unique(code[inside], return_inverse=True)[1] for code in dummies]
+        absorbed = np.unique(absorb[inside], return_inverse=True)[1]
+        basis = _dummy_basis(w[inside], absorbed, local)
+        r, c = np.nonzero(np.ones_like(basis, dtype=bool))
+        rows.append(inside[r])
+        cols.append(c + width)
+        values.append(basis[r, c])
+        width += basis.shape[1]
+    return sparse.csr_matrix(
+        (np.concatenate(values), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(w.size, width),
+    )
+
+
 def _dummies(codes: list[np.ndarray]) -> np.ndarray:
     """One column per level of each factor (rank-deficient on purpose; the basis drops that).
 
@@ -124,6 +197,7 @@ def fit_weighted_fe(
     absorb: np.ndarray,
     dummies: list[np.ndarray],
     cluster: np.ndarray,
+    blocks: np.ndarray | None = None,
 ) -> WeightedFit:
     """Person-weighted OLS of cell means ``y`` on ``x`` with fixed effects, exactly (no iteration).
 
@@ -131,7 +205,7 @@ def fit_weighted_fe(
     Assumes every cell has a positive weight.
     """
     x = np.asarray(x, dtype=float).reshape(len(y), -1)
-    fe = FixedEffects.build(weight, absorb, dummies)
+    fe = FixedEffects.build(weight, absorb, dummies, blocks)
     yd = fe.partial(np.asarray(y, dtype=float))
     xd = fe.partial(x)
     root = np.sqrt(fe.weight)
@@ -313,11 +387,9 @@ class WildBootstrap:
         g = fit.n_clusters
         hessian = float(np.sum(w * d * d))
         h = np.bincount(c, weights=w * d * d, minlength=g)
-        onehot = np.zeros((c.size, g))
-        onehot[np.arange(c.size), c] = 1.0
-        # C[h, g] for the outcome and for the regressor: partial each cluster's part separately
-        c_y = onehot.T @ ((w * d)[:, None] * fit.fe.partial(onehot * y[:, None]))
-        c_d = onehot.T @ ((w * d)[:, None] * fit.fe.partial(onehot * d[:, None]))
+        # C[h, g] for the outcome and for the regressor: each cluster's part partialled separately
+        c_y = fit.fe.cluster_cross(c, w * d, y, g)
+        c_d = fit.fe.cluster_cross(c, w * d, d, g)
         v, enumerated = bootstrap_weights(g, reps, weights, seed)
         num_y, num_d = v @ c_y.sum(axis=0), v @ c_d.sum(axis=0)
         p = v @ c_y.T - (num_y / hessian)[:, None] * h[None, :]

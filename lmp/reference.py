@@ -30,9 +30,31 @@ _REQUIRED = {
         "confidence",
         "notes",
         "source",
+        "target_ages",
+        "target_ages_basis",
     ],
-    "gemeenten": ["gemeente_code", "name", "province", "proeftuin"],
+    "gemeenten": ["gemeente_code", "name", "province"],
+    "proeftuin_members": [
+        "proeftuin",
+        "gemeente_code",
+        "name",
+        "confidence",
+        "partial",
+        "source",
+        "note",
+    ],
     "segments": ["code", "order", "label_nl", "label_en", "definition", "source"],
+    "segments_agesex": [
+        "code",
+        "order",
+        "sex",
+        "age_low",
+        "age_high",
+        "vektis_label",
+        "label_nl",
+        "label_en",
+        "source",
+    ],
     "outcomes": [
         "code",
         "label_nl",
@@ -70,6 +92,14 @@ class Reference:
     gemeenten: pd.DataFrame
     segments: pd.DataFrame
     outcomes: pd.DataFrame
+    agesex: pd.DataFrame  # sex x age class segments of the open data (segments_agesex.csv)
+    members: pd.DataFrame = None  # proeftuin_members.csv: membership, confidence, partial, source
+    other_codes: frozenset[str] = frozenset()  # municipalities of other classifications
+
+    @property
+    def known_codes(self) -> set[str]:
+        """Every municipality code of any classification lmp knows (2020 and the reorganisations)."""
+        return set(self.gemeenten["gemeente_code"]) | set(self.other_codes)
 
     def proeftuin(self, slug: str) -> pd.Series:
         """The row of one proeftuin; raises :class:`CatalogueError` for an unknown slug."""
@@ -83,9 +113,14 @@ class Reference:
         """The segment codes that make up a proeftuin's target group."""
         return self.proeftuin(slug)["target_segments"].split(";")
 
-    def municipalities(self, slug: str) -> list[str]:
-        """CBS codes of the municipalities that belong to a proeftuin."""
-        return sorted(self.gemeenten.loc[self.gemeenten["proeftuin"] == slug, "gemeente_code"])
+    def municipalities(self, slug: str, sourced_only: bool = False) -> list[str]:
+        """CBS codes of the municipalities that belong to a proeftuin (``sourced_only``: only
+        those a source names; the inferred ones then belong to neither side of a design)."""
+        self.proeftuin(slug)
+        rows = self.members[self.members["proeftuin"] == slug]
+        if sourced_only:
+            rows = rows[rows["confidence"] == "sourced"]
+        return sorted(rows["gemeente_code"])
 
     def comparison_pool(self) -> list[str]:
         """CBS codes of the municipalities that belong to no proeftuin."""
@@ -125,11 +160,43 @@ def _check(ref: Reference) -> None:
                 f"proeftuinen.csv: proeftuin '{row['slug']}' names unknown segment(s) "
                 f"{', '.join(sorted(unknown))}"
             )
-        if not (ref.gemeenten["proeftuin"] == row["slug"]).any():
-            raise CatalogueError(f"gemeenten.csv: no municipality belongs to '{row['slug']}'")
-    stray = set(ref.gemeenten["proeftuin"]) - slugs - {""}
+        if not (ref.members["proeftuin"] == row["slug"]).any():
+            raise CatalogueError(
+                f"proeftuin_members.csv: no municipality belongs to '{row['slug']}'"
+            )
+    members = ref.members
+    twice = members["gemeente_code"][members["gemeente_code"].duplicated()]
+    if not twice.empty:
+        raise CatalogueError(
+            f"proeftuin_members.csv: {twice.iloc[0]} belongs to more than one proeftuin "
+            "(a municipality belongs to at most one)"
+        )
+    stray = set(members["proeftuin"]) - slugs
     if stray:
-        raise CatalogueError(f"gemeenten.csv: unknown proeftuin slug(s) {', '.join(sorted(stray))}")
+        raise CatalogueError(
+            f"proeftuin_members.csv: unknown proeftuin slug(s) {', '.join(sorted(stray))}"
+        )
+    unknown_codes = set(members["gemeente_code"]) - set(ref.gemeenten["gemeente_code"])
+    if unknown_codes:
+        raise CatalogueError(
+            f"proeftuin_members.csv: code(s) {', '.join(sorted(unknown_codes))} not in gemeenten.csv"
+        )
+    for column, allowed in [("confidence", {"sourced", "inferred"}), ("partial", {"yes", "no"})]:
+        bad = members[~members[column].isin(allowed)]
+        if not bad.empty:
+            raise CatalogueError(
+                f"proeftuin_members.csv: {column} of {bad.iloc[0]['gemeente_code']} must be one "
+                f"of {', '.join(sorted(allowed))}"
+            )
+
+
+def _other_codes(reference_dir: Path) -> set[str]:
+    """Codes that appear in the reorganisation table (``gemeente_changes.csv``), if there is one."""
+    path = Path(reference_dir) / "gemeente_changes.csv"
+    if not path.exists():
+        return set()
+    changes = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=["old_code", "new_code"])
+    return set(changes["old_code"]) | set(changes["new_code"])
 
 
 @lru_cache(maxsize=4)
@@ -142,11 +209,25 @@ def load_reference(reference_dir: Path = REFERENCE_DIR) -> Reference:
         outcomes[col] = pd.to_numeric(outcomes[col].replace("", None)).astype(float)
     segments = _read("segments", reference_dir)
     segments = segments.assign(order=segments["order"].astype(int)).sort_values("order")
+    agesex = _read("segments_agesex", reference_dir)
+    agesex = agesex.assign(
+        order=agesex["order"].astype(int),
+        age_low=agesex["age_low"].astype(int),
+        age_high=pd.to_numeric(agesex["age_high"].replace("", None)).astype(float),
+    ).sort_values("order")
+    members = _read("proeftuin_members", reference_dir)
+    gemeenten = _read("gemeenten", reference_dir)
+    # one source of truth for membership: proeftuin_members.csv ('' = comparison pool)
+    owner = dict(zip(members["gemeente_code"], members["proeftuin"], strict=True))
+    gemeenten["proeftuin"] = gemeenten["gemeente_code"].map(owner).fillna("")
     ref = Reference(
         proeftuinen=proeftuinen,
-        gemeenten=_read("gemeenten", reference_dir),
+        gemeenten=gemeenten,
+        members=members,
         segments=segments.reset_index(drop=True),
         outcomes=outcomes,
+        agesex=agesex.reset_index(drop=True),
+        other_codes=frozenset(_other_codes(reference_dir)),
     )
     _check(ref)
     return ref

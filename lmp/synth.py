@@ -31,15 +31,14 @@ rising a few percent a year; chronic and frail segments several times the health
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from lmp.contract import COLUMNS, KEY, truth_path
+from lmp.contract import KEY, WHOLE_YEAR_COLUMNS, truth_path
+from lmp.files import atomic_write
 from lmp.reference import Reference, load_reference
 
 DEFAULT_SEED = 20130
@@ -341,7 +340,8 @@ def generate(
     parts = _cost_rows(cfg, grid, effects, rng, wanted) + _binary_rows(
         cfg, grid, effects, rng, wanted
     )
-    data = pd.concat(parts, ignore_index=True)[COLUMNS]
+    # Synthetic persons are covered all year: no person_years column (it equals n_persons).
+    data = pd.concat(parts, ignore_index=True)[WHOLE_YEAR_COLUMNS]
     data = data.sort_values(KEY, kind="mergesort").reset_index(drop=True)
     truth = {
         "synthetic": True,
@@ -358,27 +358,13 @@ def generate(
     return data, truth
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename: never a half-written file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-
-
 def write_dataset(data: pd.DataFrame, truth: dict, path: str | Path) -> Path:
     """Write the table (``.parquet`` or ``.csv``) and its ``.truth.json`` sidecar, atomically."""
     path = Path(path)
     if path.name.lower().endswith(".parquet"):
-        _atomic_write(path, lambda tmp: data.to_parquet(tmp, index=False, compression="zstd"))
+        atomic_write(path, lambda tmp: data.to_parquet(tmp, index=False, compression="zstd"))
     else:
-        _atomic_write(path, lambda tmp: data.to_csv(tmp, index=False, lineterminator="\n"))
+        atomic_write(path, lambda tmp: data.to_csv(tmp, index=False, lineterminator="\n"))
     text = json.dumps(truth, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
-    _atomic_write(truth_path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    atomic_write(truth_path(path), lambda tmp: tmp.write_text(text, encoding="utf-8"))
     return path

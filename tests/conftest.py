@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lmp.contract import COLUMNS
+from lmp.contract import WHOLE_YEAR_COLUMNS
 from lmp.reference import load_reference
 
 PROEFTUIN = "vitaal-vechtdal"  # two municipalities, start year 2014
@@ -45,7 +45,7 @@ def aggregate(persons: pd.DataFrame) -> pd.DataFrame:
         ["gemeente_code", "year", "segment", "outcome"], as_index=False
     )
     cells = grouped.agg(n_persons=("y", "size"), value_sum=("y", "sum"), value_sumsq=("y2", "sum"))
-    return cells[COLUMNS]
+    return cells[WHOLE_YEAR_COLUMNS]
 
 
 @pytest.fixture(scope="session")

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from lmp import cli, did
-from lmp.contract import COLUMNS
+from lmp.contract import WHOLE_YEAR_COLUMNS
 from tests.conftest import PROEFTUIN
 
 KEYS = {"estimate", "se", "ci_low", "ci_high", "p_value", "n_persons", "n_clusters"}
@@ -67,7 +67,7 @@ def test_bad_arguments_give_one_line_and_exit_2(data_file, capsys, args, words):
 
 def test_bad_data_file_is_named_with_column_and_row(tmp_path, capsys):
     path = tmp_path / "broken.csv"
-    path.write_text(",".join(COLUMNS) + "\nGM0160,2013,healthy,cost_total,-1,0,0\n")
+    path.write_text(",".join(WHOLE_YEAR_COLUMNS) + "\nGM0160,2013,healthy,cost_total,-1,0,0\n")
     assert cli.main(["validate", str(path)]) == 2
     err = capsys.readouterr().err
     assert str(path) in err and "column 'n_persons'" in err and "row 1" in err

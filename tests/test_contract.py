@@ -7,7 +7,7 @@ import gzip
 import pandas as pd
 import pytest
 
-from lmp.contract import COLUMNS, load_data, validate
+from lmp.contract import WHOLE_YEAR_COLUMNS, load_data, validate
 from lmp.errors import ContractError
 
 GOOD = [
@@ -19,7 +19,7 @@ GOOD = [
 
 
 def _frame(rows=GOOD) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return pd.DataFrame(rows, columns=WHOLE_YEAR_COLUMNS)
 
 
 def _csv(tmp_path, text: str, name="data.csv", encoding="utf-8"):
@@ -72,7 +72,7 @@ def _error(tmp_path, rows=None, text=None) -> ContractError:
 def _with(index: int, **changes):
     rows = [list(r) for r in GOOD]
     for column, value in changes.items():
-        rows[index][COLUMNS.index(column)] = value
+        rows[index][WHOLE_YEAR_COLUMNS.index(column)] = value
     return [tuple(r) for r in rows]
 
 
@@ -88,7 +88,7 @@ def _with(index: int, **changes):
         (_with(0, value_sumsq=10.0), "value_sumsq", 1, "too small for sum"),
         (_with(1, value_sum=41, value_sumsq=41), "value_sum", 2, "above the outcome's maximum"),
         (_with(1, value_sumsq=30), "value_sumsq", 2, "must equal value_sum"),
-        (_with(0, value_sum=-5.0), "value_sum", 1, "below the outcome's minimum"),
+        (_with(1, value_sum=-1, value_sumsq=-1), "value_sum", 2, "below the outcome's minimum"),
         (_with(3, value_sum=2, value_sumsq=2), "value_sum", 4, "0 persons"),
         (_with(0, year=1850), "year", 1, "outside"),
         ([*GOOD, GOOD[1]], "gemeente_code", 5, "duplicate key"),

@@ -10,7 +10,7 @@ import pytest
 import statsmodels.api as sm
 
 from lmp import did
-from lmp.contract import COLUMNS
+from lmp.contract import WHOLE_YEAR_COLUMNS
 from lmp.errors import DesignError, ParameterError
 from lmp.reference import load_reference
 from tests.conftest import PROEFTUIN, aggregate
@@ -119,7 +119,7 @@ def test_triple_difference_is_difference_of_dids_in_the_two_group_two_period_cas
         for t in [2013, 2014]:
             for s in ["maternal_child", "healthy"]:
                 rows.append((g, t, s, "cost_total", 20, float(rng.uniform(1e4, 3e4)), 0.0))
-    cells = pd.DataFrame(rows, columns=COLUMNS)
+    cells = pd.DataFrame(rows, columns=WHOLE_YEAR_COLUMNS)
     cells["value_sumsq"] = cells["value_sum"] ** 2 / cells["n_persons"] * 1.5
     mean = cells.set_index(["gemeente_code", "year", "segment"])["value_sum"] / 20
 

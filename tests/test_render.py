@@ -19,7 +19,7 @@ from lmp.errors import RenderError
 from lmp.render.batch import LOCK
 
 SLUG = "vitaal-vechtdal"
-SLUGS = [SLUG, "krachtige-basiszorg"]  # the synthesis meta-analyses at least two
+SLUGS = [SLUG, "pelgrim"]  # the synthesis meta-analyses at least two
 
 
 def _snapshot(folder) -> dict[str, str]:

