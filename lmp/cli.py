@@ -124,11 +124,28 @@ def _json_ready(row: dict) -> dict:
     return {k: None if isinstance(v, float) and math.isinf(v) else v for k, v in row.items()}
 
 
+def _sets(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """(data, outputs) of each batch: the one named by --data/--outputs, else every report set
+    that --set selects (real, then synthetic)."""
+    if args.data is not None or args.outputs is not None:
+        return [(args.data or render.DEFAULT_DATA, args.outputs or render.DEFAULT_OUTPUTS)]
+    names = list(render.REPORT_SETS) if args.set == "all" else [args.set]
+    return [render.REPORT_SETS[name] for name in names]
+
+
 def _jobs(args: argparse.Namespace) -> list[render.Job]:
     return render.all_jobs(args.data, args.outputs)
 
 
 def _render(args: argparse.Namespace) -> int:
+    codes = []
+    for data, outputs in _sets(args):
+        one = argparse.Namespace(**{**vars(args), "data": data, "outputs": outputs})
+        codes.append(_render_set(one))
+    return max(codes)
+
+
+def _render_set(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     jobs = _jobs(args)
     known = [job.name for job in jobs]
@@ -170,6 +187,14 @@ def _render(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
+    codes = []
+    for data, outputs in _sets(args):
+        one = argparse.Namespace(**{**vars(args), "data": data, "outputs": outputs})
+        codes.append(_check_set(one))
+    return max(codes)
+
+
+def _check_set(args: argparse.Namespace) -> int:
     result = render.check_outputs(_jobs(args), Path(args.root).resolve())
     if result.ok:
         print(f"{args.outputs}: every report and the index are current and clean")
@@ -317,12 +342,22 @@ def _add_render_commands(sub, with_schema: bool = False) -> None:
     """
     where = argparse.ArgumentParser(add_help=False)
     where.add_argument(
-        "--data", default=render.DEFAULT_DATA, help="contract data, relative to the project root"
+        "--data",
+        default=None,
+        help="contract data, relative to the project root (with --outputs: one batch of your own)",
     )
     where.add_argument(
         "--outputs",
-        default=render.DEFAULT_OUTPUTS,
+        default=None,
         help="output root, relative to the project root",
+    )
+    where.add_argument(
+        "--set",
+        choices=["all", *render.REPORT_SETS],
+        default="all",
+        help="report sets when neither --data nor --outputs is given: real "
+        f"({render.DEFAULT_DATA} -> {render.DEFAULT_OUTPUTS}/), synthetic "
+        f"({render.SYNTHETIC_DATA} -> {render.SYNTHETIC_OUTPUTS}/), or all (default)",
     )
     where.add_argument(
         "--root", default=str(render.REPO_ROOT), help="project root (default: this checkout)"

@@ -134,12 +134,18 @@ class WeightedFit:
 
 
 def _partial_out_absorbed(values: np.ndarray, groups: np.ndarray, weight: np.ndarray) -> np.ndarray:
-    """Subtract the person-weighted mean within each group (exact projection on group dummies)."""
+    """Subtract the person-weighted mean within each group (exact projection on group dummies).
+
+    Group codes need not be consecutive (e.g. municipality x stratum codes): codes without rows
+    are never looked up, and their mean is set to 0 rather than computed as 0/0.
+    """
     size = groups.max() + 1
     total = np.bincount(groups, weights=weight, minlength=size)
+    used = total > 0
     out = np.empty_like(values, dtype=float)
     for j in range(values.shape[1]):
-        mean = np.bincount(groups, weights=weight * values[:, j], minlength=size) / total
+        sums = np.bincount(groups, weights=weight * values[:, j], minlength=size)
+        mean = np.divide(sums, total, out=np.zeros(size), where=used)
         out[:, j] = values[:, j] - mean[groups]
     return out
 

@@ -392,3 +392,51 @@ def synthetic_control_figure(results: list, title: str, unit: str, synthetic: bo
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     label_synthetic(fig, synthetic)
     return fig
+
+
+# One colour per proeftuin, in catalogue order (colour-blind-safe tab10 without grey).
+REGION_COLOURS = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#bcbd22",
+    "#17becf",
+]
+
+
+def proeftuin_map(ref, title: str = "The nine proeftuinen (municipalities of 2020)"):
+    """The nine regions on the CBS 2020 municipalities, one colour each; inferred memberships
+    hatched, proeftuinen whose status is only probable outlined in the legend as such."""
+    from matplotlib.patches import Patch
+
+    from lmp.geo import draw_region_map
+
+    slugs = list(ref.proeftuinen["slug"])
+    members = ref.members
+    regions = {s: list(members.loc[members["proeftuin"] == s, "gemeente_code"]) for s in slugs}
+    colours = dict(zip(slugs, REGION_COLOURS, strict=False))
+    inferred = set(members.loc[members["confidence"] == "inferred", "gemeente_code"])
+    fig, axes = _figure(7.0, 8.0)
+    ax = axes[0]
+    draw_region_map(ax, regions, colours, hatch_members=inferred)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    names = ref.proeftuinen.set_index("slug")
+    handles = [
+        Patch(
+            facecolor=colours[s],
+            label=f"{names.loc[s, 'name']}"
+            + (" (probable)" if names.loc[s, "confidence"] != "confirmed" else ""),
+        )
+        for s in slugs
+    ]
+    handles.append(
+        Patch(facecolor="white", hatch="////", edgecolor="#555555", label="membership inferred")
+    )
+    ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=True)
+    ax.set_title(title)
+    return fig

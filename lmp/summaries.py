@@ -30,7 +30,51 @@ def banner(data: Dataset) -> str:
     """Markdown that states plainly where the data come from."""
     if data.synthetic:
         return f"> ⚠️ {SYNTHETIC_NOTE}"
+    source = data.provenance.get("source")
+    if source:
+        years = f"{data.years[0]}-{data.years[-1]}"
+        return (
+            f"> **Real data.** {source.replace('<year>', years)}; municipalities of the "
+            f"{data.provenance.get('classification')} classification. Files, checksums and "
+            "definitions: section *Data and definitions* at the end."
+        )
     return f"> Data: `{Path(data.path).name}` (not marked synthetic)."
+
+
+def provenance_table(data: Dataset) -> pd.DataFrame:
+    """The files behind imported data: name, year, SHA-256, classification, rows set aside."""
+    rows = [
+        {
+            "file": f["file"],
+            "year": f["year"],
+            "sha256": f["sha256"],
+            "checksum": f["checksum"],
+            "names_of": f["classification"],
+            "written_in": f["analysis_classification"],
+            "rows_set_aside": sum(f["rows_set_aside"].values()),
+            "cells_absent": f["cells_absent"],
+        }
+        for f in data.provenance.get("files", [])
+    ]
+    return pd.DataFrame(rows)
+
+
+def _targets(data: Dataset, slug: str, ref: Reference) -> list[str]:
+    """The target group's segments (by age on age-sex data, by segment otherwise)."""
+    from lmp.did import DesignOptions, target_segments
+
+    return target_segments(data.frame, slug, ref, DesignOptions())
+
+
+def _segment_catalogue(data: Dataset, ref: Reference) -> pd.DataFrame:
+    return ref.agesex if data.scheme == "agesex" else ref.segments
+
+
+def members_table(slug: str, ref: Reference | None = None) -> pd.DataFrame:
+    """The proeftuin's municipalities with the confidence of each membership and its source."""
+    ref = ref or load_reference()
+    rows = ref.members[ref.members["proeftuin"] == slug]
+    return rows[["gemeente_code", "name", "confidence", "partial", "note"]].reset_index(drop=True)
 
 
 def profile(slug: str, ref: Reference | None = None) -> pd.DataFrame:
@@ -39,6 +83,7 @@ def profile(slug: str, ref: Reference | None = None) -> pd.DataFrame:
     row = ref.proeftuin(slug)
     names = ref.gemeenten.set_index("gemeente_code").loc[ref.municipalities(slug), "name"]
     segments = ref.segments.set_index("code")["label_en"]
+    target_ages = row.get("target_ages", "")
     fields = {
         "Name": row["name"],
         "Region": row["region"],
@@ -48,6 +93,7 @@ def profile(slug: str, ref: Reference | None = None) -> pd.DataFrame:
         "Partners": row["partners"],
         "First treated year": str(row["start_year"]),
         "Target group (segments)": ", ".join(segments[s] for s in ref.target_segments(slug)),
+        "Target ages on the open data": f"{target_ages} ({row.get('target_ages_basis', '')})",
         "Interventions": row["interventions"],
         "Confidence in these facts": row["confidence"],
         "Notes": row["notes"],
@@ -65,17 +111,21 @@ def _group(codes: pd.Series, slug: str, ref: Reference) -> pd.Series:
 
 
 def segment_mix(data: Dataset, slug: str, year: int, ref: Reference | None = None) -> pd.DataFrame:
-    """Persons per segment in the proeftuin and in the comparison pool in ``year`` (suppressed)."""
+    """Persons per segment in the proeftuin and in the comparison pool in ``year`` (suppressed).
+
+    Segments are those of the data's scheme: morbidity segments, or sex x age classes.
+    """
     ref = ref or load_reference()
+    catalogue = _segment_catalogue(data, ref)
     frame = data.frame[(data.frame["outcome"] == "cost_total") & (data.frame["year"] == year)]
     frame = frame.assign(area=_group(frame["gemeente_code"], slug, ref)).dropna(subset=["area"])
     counts = frame.pivot_table(index="segment", columns="area", values="n_persons", aggfunc="sum")
-    counts = counts.reindex(ref.segments["code"]).fillna(0)
+    counts = counts.reindex(catalogue["code"]).fillna(0)
     table = pd.DataFrame(
         {
-            "segment": ref.segments["label_en"].to_numpy(),
-            "target": ref.segments["code"]
-            .isin(ref.target_segments(slug))
+            "segment": catalogue["label_en"].to_numpy(),
+            "target": catalogue["code"]
+            .isin(_targets(data, slug, ref))
             .map({True: "yes", False: ""})
             .to_numpy(),
             "persons_proeftuin": counts["proeftuin"].to_numpy(),
@@ -92,19 +142,35 @@ def segment_mix(data: Dataset, slug: str, year: int, ref: Reference | None = Non
     return suppress(table, "persons_comparison", ["share_comparison_pct"])
 
 
-def trends(data: Dataset, slug: str, outcome: str, ref: Reference | None = None) -> pd.DataFrame:
-    """Yearly person-weighted means, proeftuin vs comparison, for the population and target group."""
+def trends(
+    data: Dataset, slug: str, outcome: str, ref: Reference | None = None, standardise: bool = False
+) -> pd.DataFrame:
+    """Yearly means per person-year, proeftuin vs comparison, for the population and target group.
+
+    ``standardise`` (age-sex data): direct age-sex standardisation, each stratum's mean weighted
+    by its share of all person-years in the data (every municipality, every year); strata absent
+    in an area-year (suppressed cells) are left out and the weights of the others rescaled.
+    """
     ref = ref or load_reference()
     frame = data.frame[data.frame["outcome"] == outcome]
     frame = frame.assign(area=_group(frame["gemeente_code"], slug, ref)).dropna(subset=["area"])
-    targets = set(ref.target_segments(slug))
+    targets = set(_targets(data, slug, ref))
+    standard = data.frame[data.frame["outcome"] == outcome].groupby("segment")["person_years"].sum()
     parts = []
     for group, part in [("population", frame), ("target", frame[frame["segment"].isin(targets)])]:
-        sums = part.groupby(["area", "year"], as_index=False)[["n_persons", "value_sum"]].sum()
+        keys = ["area", "year", "segment"] if standardise else ["area", "year"]
+        sums = part.groupby(keys, as_index=False)[["n_persons", "person_years", "value_sum"]].sum()
+        sums["mean"] = sums["value_sum"] / sums["person_years"]
+        if standardise:
+            sums["w"] = sums["segment"].map(standard)
+            sums["wm"] = sums["w"] * sums["mean"]
+            sums = sums.groupby(["area", "year"], as_index=False)[
+                ["n_persons", "person_years", "w", "wm"]
+            ].sum()
+            sums["mean"] = sums["wm"] / sums["w"]
         sums["group"] = group
         parts.append(sums)
     table = pd.concat(parts, ignore_index=True)
-    table["mean"] = table["value_sum"] / table["n_persons"]
     table = table[["group", "area", "year", "n_persons", "mean"]].sort_values(
         ["group", "area", "year"]
     )
@@ -112,7 +178,7 @@ def trends(data: Dataset, slug: str, outcome: str, ref: Reference | None = None)
 
 
 def target_share(data: Dataset, slug: str, outcome: str, ref: Reference | None = None) -> float:
-    """Share of the proeftuin's persons (from its start year on) that is in the target group."""
+    """Share of the proeftuin's person-years (from its start year on) in the target group."""
     ref = ref or load_reference()
     start = int(ref.proeftuin(slug)["start_year"])
     frame = data.frame
@@ -121,8 +187,20 @@ def target_share(data: Dataset, slug: str, outcome: str, ref: Reference | None =
         & frame["gemeente_code"].isin(ref.municipalities(slug))
         & (frame["year"] >= start)
     ]
-    in_target = rows["segment"].isin(ref.target_segments(slug))
-    return float(rows.loc[in_target, "n_persons"].sum() / rows["n_persons"].sum())
+    in_target = rows["segment"].isin(_targets(data, slug, ref))
+    return float(rows.loc[in_target, "person_years"].sum() / rows["person_years"].sum())
+
+
+def analysable_outcomes(data: Dataset, slug: str, ref: Reference | None = None) -> list[str]:
+    """The catalogue's outcomes that the data hold in years before and after the start."""
+    ref = ref or load_reference()
+    start = int(ref.proeftuin(slug)["start_year"])
+    spans = data.frame.groupby("outcome")["year"].agg(["min", "max"])
+    return [
+        code
+        for code in ref.outcomes["code"]
+        if code in spans.index and spans.loc[code, "min"] < start <= spans.loc[code, "max"]
+    ]
 
 
 INFERENCE_COLUMNS = {
@@ -449,3 +527,104 @@ def significance_counts(results: pd.DataFrame, alpha: float = 0.05) -> pd.DataFr
         proeftuinen=("cr1", "size"),
     )
     return counts.reset_index()
+
+
+def _euro(value: float) -> str:
+    sign = "-" if value < 0 else ""
+    return f"{sign}€{abs(value):,.0f}"
+
+
+def answer_text(
+    row: pd.Series,
+    name: str,
+    unit: str = "EUR per insured-year",
+    pretrend_p: float | None = None,
+) -> str:
+    """The plain answer of the primary analysis, chosen by its randomization-inference numbers.
+
+    ``row`` is one result (``lmp.did.estimate(..., inference="all")``): the estimate, ``p_ri``, the
+    RI interval, ``ri_placebos`` and ``mde_ri``. Significant means ``p_ri <= alpha``. Without
+    significance the sentence says what the data could have detected (the MDE at 80% power), or
+    that they could detect nothing when there are too few placebo regions for a finite interval.
+    ``pretrend_p`` (the RI p-value of the same design's joint pre-trend test) adds a warning when
+    the trends already differed before the start (``<= alpha``).
+    """
+    alpha = float(row["alpha"])
+    level = round(100 * (1 - alpha))
+    window = f"{int(row['first_year'])}-{int(row['last_year'])}"
+    start = int(row["start_year"])
+    finite = np.isfinite(float(row["ci_ri_low"])) and np.isfinite(float(row["ci_ri_high"]))
+    if finite:
+        interval = (
+            f"{level}% randomization-inference interval {_euro(row['ci_ri_low'])} to "
+            f"{_euro(row['ci_ri_high'])}"
+        )
+    else:
+        interval = (
+            f"no finite {level}% randomization-inference interval: only "
+            f"{int(row['ri_placebos'])} comparable placebo regions"
+        )
+    p = f"p = {float(row['p_ri']):.3f}"
+    if float(row["p_ri"]) <= alpha:
+        direction = "rose" if row["estimate"] > 0 else "fell"
+        text = (
+            f"**Answer.** From {start} on, age-sex adjusted cost per insured-year in {name} "
+            f"{direction} by {_euro(abs(row['estimate']))} more than in the comparison "
+            f"municipalities ({interval}; {p}; {window}). This is a detectable difference at "
+            "population level; whether the proeftuin caused it depends on the pre-trends and the "
+            "comparison group (below)."
+        )
+    else:
+        mde = float(row["mde_ri"])
+        could = (
+            "these data could not have detected any effect"
+            if not np.isfinite(mde)
+            else f"these data could not have detected an effect smaller than about {_euro(mde)} "
+            "per insured-year either way (80% power)"
+        )
+        includes = ", which includes zero" if finite else ""
+        text = (
+            f"**Answer.** No detectable effect of {name} on age-sex adjusted cost per insured-year "
+            f"at population level: the estimate is {_euro(row['estimate'])} ({interval}{includes}; "
+            f"{p}; {window}), and {could}."
+        )
+    if pretrend_p is not None and np.isfinite(pretrend_p) and pretrend_p <= alpha:
+        text += (
+            f" **But** the costs of {name} and the comparison municipalities already moved "
+            f"differently before {start} (joint pre-trend test, randomization inference "
+            f"p = {pretrend_p:.3f}): the parallel-trends assumption behind this estimate is in "
+            "doubt, and a difference after the start may continue a trend that began before it."
+        )
+    return text
+
+
+def definitions_text(outcomes: list[str], ref: Reference | None = None) -> str:
+    """Markdown: how each real-data outcome is built from the Vektis columns, with its caveats."""
+    ref = ref or load_reference()
+    lines = ["**Outcomes** (euros per insured-year; `data/reference/vektis_columns.csv`):", ""]
+    table = ref.outcomes.set_index("code")
+    for code in outcomes:
+        definition = table.loc[code].get("vektis_definition", "")
+        lines.append(f"- `{code}`: {definition}")
+    lines += [
+        "",
+        "Weights are insured-years; municipalities are those of the classification of the data; "
+        "cells absent from the files (fewer than 10 insured persons) are absent here too.",
+    ]
+    return "\n".join(lines)
+
+
+LIMITS_REAL = """**What these data cannot see.**
+
+- Costs under the Zorgverzekeringswet only: no Wmo (municipal support), Wlz (long-term care) or
+  youth care, where part of the proeftuinen's work took place.
+- Municipality level: a proeftuin that is a GP list or a neighbourhood (see *partial* above) is
+  diluted by everyone else in its municipalities; the comparison municipalities include other
+  regional initiatives that were not proeftuinen.
+- Age and sex only: the target groups are age approximations of the programmes' groups, fixed in
+  advance, not the chronically ill or frail persons the interventions reached.
+- No health or quality outcomes: the open data hold costs only.
+- Categories change over the period: MDZ (multidisciplinary chronic care) is a GP column only from
+  2015, the 2014 GGZ reform falls in the start year, and benefits moved into the Zvw are left out of
+  total cost. 2020 (COVID) is outside the default window.
+"""

@@ -47,6 +47,17 @@ summaries.write_table(results, f"{output_dir}/tables/all_results.csv")
 headline = ref.outcome(headline_outcome)
 
 # %% [markdown]
+# ## The nine regions
+#
+# The municipalities of each proeftuin in the analysis classification (CBS 2020). Hatched: a
+# membership lmp inferred from the region's description rather than found named in a source
+# (`data/reference/proeftuin_members.csv`). Boundaries: CBS / PDOK, Gebiedsindelingen 2020.
+
+# %%
+fig = plots.proeftuin_map(ref)
+display(Image(filename=str(plots.save(fig, output_dir, "map"))))
+
+# %% [markdown]
 # ## 1. Headline outcome, all proeftuinen
 #
 # Estimates with randomization-inference (RI) 95% intervals and p-values, the inference the

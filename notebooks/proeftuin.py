@@ -21,24 +21,16 @@
 # target groups (chronically ill, frail elderly, ...) - do they show in the target group, and would
 # they be visible in the whole population?
 #
-# The same notebook is run once per proeftuin with different parameters (`lmp render`).
+# The same notebook is run once per proeftuin with different parameters (`lmp render`), on the
+# real Vektis open data (costs per municipality, sex and age class) and, as a demonstration with
+# known answers, on synthetic data.
 
 # %% tags=["parameters"]
 proeftuin = "mijnzorg"
 data_path = "data/synthetic/lmp_synthetic.parquet"
-outcomes = [
-    "cost_total",
-    "cost_gp",
-    "cost_hospital",
-    "cost_pharmacy",
-    "cost_nursing",
-    "cost_mental",
-    "good_health",
-    "avoidable_admission",
-    "ed_visit",
-]
+outcomes = None  # None: every catalogue outcome the data hold before and after the start
 headline_outcome = "cost_total"
-trend_outcomes = ["cost_total", "good_health", "avoidable_admission"]  # one per Triple Aim goal
+trend_outcomes = None  # None: one per Triple Aim goal the data hold
 seed = 20130  # bootstrap draws and placebo regions
 ri_match = "persons"  # placebo regions: as many municipalities and within 1.5x the persons
 output_dir = "outputs/mijnzorg"
@@ -61,6 +53,10 @@ data = load_data(data_path)
 info = ref.proeftuin(proeftuin)
 start_year = int(info["start_year"])
 headline = ref.outcome(headline_outcome)
+real = data.scheme == "agesex"  # the open data: sex x age classes, insured-years as weights
+outcomes = outcomes or summaries.analysable_outcomes(data, proeftuin, ref)
+goals = ["cost_total", "good_health", "avoidable_admission"]
+trend_outcomes = trend_outcomes or [code for code in goals if code in outcomes]
 display(Markdown(f"## {info['name']} ({info['region']})"))
 display(Markdown(summaries.banner(data)))
 
@@ -72,6 +68,14 @@ display(Markdown(summaries.banner(data)))
 
 # %%
 display(summaries.profile(proeftuin, ref))
+display(
+    Markdown(
+        "**Municipalities** (`confidence`: named by a source, or inferred by lmp; "
+        "`partial`: the proeftuin covers only part of the population, which dilutes "
+        "any effect in municipality-level data):"
+    )
+)
+display(summaries.members_table(proeftuin, ref))
 
 # %% [markdown]
 # ## 2. Who lives there: population segments
@@ -95,11 +99,14 @@ display(mix.round(1))
 # %%
 for code in trend_outcomes:
     outcome = ref.outcome(code)
-    trend = summaries.trends(data, proeftuin, code, ref)
-    summaries.write_table(trend, f"{output_dir}/tables/trends_{code}.csv")
-    title = f"{outcome['label_en']} ({outcome['dimension']})"
-    fig = plots.trend_figure(trend, title, outcome["unit"], start_year, data.synthetic)
-    display(Image(filename=str(plots.save(fig, output_dir, f"trends_{code}"))))
+    for standardise in [False, True] if real else [False]:
+        trend = summaries.trends(data, proeftuin, code, ref, standardise=standardise)
+        name = f"trends_{code}" + ("_agesex" if standardise else "")
+        summaries.write_table(trend, f"{output_dir}/tables/{name}.csv")
+        how = ", age-sex standardised" if standardise else (", crude" if real else "")
+        title = f"{outcome['label_en']} ({outcome['dimension']}{how})"
+        fig = plots.trend_figure(trend, title, outcome["unit"], start_year, data.synthetic)
+        display(Image(filename=str(plots.save(fig, output_dir, name))))
 
 # %% [markdown]
 # ## 4. Difference-in-differences, with inference that holds for one treated region
@@ -126,6 +133,55 @@ results = summaries.with_truth(results, data)
 summaries.write_table(results, f"{output_dir}/tables/results.csv")
 display(summaries.readable(summaries.inference_table(results)))
 display(Markdown(summaries.inference_guide(results.iloc[0])))
+
+# %% [markdown]
+# On the open data, costs differ with age and sex, and the proeftuin regions age and shrink faster
+# than the country. The same designs with **age-sex adjustment** compare each sex x age class
+# with itself (cells per municipality, year and class; fixed effects municipality x class and
+# year x class): the regression form of age-sex standardisation. The primary analysis, fixed
+# before these reports existed, is total cost, population design, age-sex adjusted, 2011-2018,
+# judged by randomization inference.
+
+# %%
+if real:
+    adjusted = did.estimate_all(
+        data,
+        proeftuin,
+        outcomes,
+        designs=("population", "target"),
+        ref=ref,
+        inference="all",
+        seed=seed,
+        ri_match=ri_match,
+        options=did.DesignOptions(adjust="agesex"),
+    )
+    summaries.write_table(adjusted, f"{output_dir}/tables/results_agesex.csv")
+    display(summaries.readable(summaries.inference_table(adjusted)))
+    primary = adjusted.set_index(["outcome", "design"]).loc[(headline_outcome, "population")]
+    primary_study = did.event_study(
+        data,
+        proeftuin,
+        headline_outcome,
+        "population",
+        ref=ref,
+        ri_reps=999,
+        seed=seed,
+        ri_match=ri_match,
+        options=did.DesignOptions(adjust="agesex"),
+    )
+    display(
+        Markdown(
+            "Pre-trend test of the primary analysis (age-sex adjusted, population):\n\n"
+            + primary_study.pretrend_text()
+        )
+    )
+    display(
+        Markdown(
+            summaries.answer_text(
+                primary, info["name"], headline["unit"], primary_study.pretrend_p_ri
+            )
+        )
+    )
 
 # %%
 part = results[results["outcome"] == headline_outcome]
@@ -251,3 +307,16 @@ fig = plots.synthetic_control_figure(
 )
 display(Image(filename=str(plots.save(fig, output_dir, "synthetic_control"))))
 display(Markdown(summaries.synthetic_control_text(robustness)))
+
+# %% [markdown]
+# ## Data and definitions
+#
+# Where the numbers come from, what they mean and what they cannot see.
+
+# %%
+if real:
+    display(Markdown(summaries.definitions_text(outcomes, ref)))
+    display(summaries.provenance_table(data))
+    display(Markdown(summaries.LIMITS_REAL))
+else:
+    display(Markdown(summaries.SYNTHETIC_NOTE))

@@ -62,7 +62,7 @@ def _cli(monkeypatch, root: Path, *args: str, jobs: list[render.Job] | None = No
     all_jobs = jobs or tiny_project.jobs()
     monkeypatch.setattr(render, "all_jobs", lambda data, outputs: all_jobs)
     monkeypatch.setattr(cli, "load_data", lambda path: None)  # the tiny data are no contract data
-    return cli.main([*args, "--root", str(root)])
+    return cli.main([*args, "--set", "real", "--root", str(root)])  # one set: the tiny project
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_lmp_render_with_nothing_changed_imports_no_kernel_machinery(project):
         "from lmp import cli, render\n"
         f"jobs = [render.Job.from_dict(d) for d in json.loads({jobs!r})]\n"
         "render.all_jobs = lambda data, outputs: jobs\n"
-        f"code = cli.main(['render', '--all', '--root', {str(project)!r}])\n"
+        f"code = cli.main(['render', '--all', '--set', 'real', '--root', {str(project)!r}])\n"
         "heavy = sorted({'pandas', 'papermill', 'nbconvert', 'nbformat', 'psutil'} & set(sys.modules))\n"
         "print('heavy:', heavy)\n"
         "sys.exit(code)\n"
@@ -287,7 +287,7 @@ def test_an_interrupted_render_leaves_the_outputs_as_they_were(project, tmp_path
         f"jobs = [render.Job.from_dict(d) for d in json.loads({spec!r})]\n"
         "render.all_jobs = lambda data, outputs: jobs\n"
         "cli.load_data = lambda path: None\n"
-        f"sys.exit(cli.main(['render', '--all', '-j', '2', '--root', {str(project)!r}]))\n"
+        f"sys.exit(cli.main(['render', '--all', '-j', '2', '--set', 'real', '--root', {str(project)!r}]))\n"
     )
     process = subprocess.Popen(
         [sys.executable, "-c", script],

@@ -11,7 +11,7 @@ from lmp.errors import ParameterError
 def test_schema_is_read_from_the_parameters_cell():
     schema = {p.name: p for p in render.parameter_schema("proeftuin.ipynb")}
     assert set(schema) >= {"proeftuin", "data_path", "outcomes", "output_dir"}
-    assert schema["proeftuin"].kind == "str" and schema["outcomes"].kind == "list[str]"
+    assert schema["proeftuin"].kind == "str" and schema["outcomes"].kind == "list[str] | None"
     synthesis = {p.name: p for p in render.parameter_schema("cross_proeftuin.ipynb")}
     assert synthesis["proeftuinen"].kind == "list[str] | None"
 
@@ -20,7 +20,10 @@ def test_schema_is_read_from_the_parameters_cell():
     ("change", "words"),
     [
         ({"proeftuin_slug": "mijnzorg"}, "unknown parameter(s) proeftuin_slug; valid parameters:"),
-        ({"outcomes": "cost_total"}, "parameter 'outcomes' takes list[str], got 'cost_total'"),
+        (
+            {"outcomes": "cost_total"},
+            "parameter 'outcomes' takes list[str] | None, got 'cost_total'",
+        ),
         ({"proeftuin": 7}, "parameter 'proeftuin' takes str, got 7"),
     ],
 )

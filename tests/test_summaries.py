@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from lmp import did, summaries
+from lmp.reference import load_reference
 from tests.conftest import PROEFTUIN
 
 
@@ -136,3 +139,108 @@ def test_inference_guide_says_how_the_placebo_regions_were_matched():
     count = summaries.inference_guide(_row(3))
     assert "with about as many persons (within a factor 1.5)" in persons
     assert "with about as many persons" not in count
+
+
+def _primary(estimate, p_ri, low, high, mde=50.0):
+    return pd.Series(
+        {
+            "ri_placebos": 18,
+            "estimate": estimate,
+            "p_ri": p_ri,
+            "ci_ri_low": low,
+            "ci_ri_high": high,
+            "mde_ri": mde,
+            "alpha": 0.05,
+            "first_year": 2011,
+            "last_year": 2018,
+            "start_year": 2014,
+        }
+    )
+
+
+@pytest.mark.parametrize(
+    "row, words, absent",
+    [
+        (
+            _primary(81.9, 0.001, 35, 129),
+            ["rose by €82", "p = 0.001", "detectable difference"],
+            "No detectable",
+        ),
+        (
+            _primary(-40.2, 0.05, -80, -1),
+            ["fell by €40", "-€80 to -€1"],
+            "No detectable",
+        ),
+        (
+            _primary(12.0, 0.051, -30, 54),
+            ["No detectable effect", "smaller than about €50", "includes zero"],
+            "rose",
+        ),
+        (
+            _primary(12.0, 0.4, -np.inf, np.inf, np.inf),
+            [
+                "could not have detected any effect",
+                "no finite 95% randomization-inference interval: only 18 comparable placebo",
+            ],
+            "smaller than",
+        ),
+    ],
+)
+def test_the_answer_follows_the_randomization_inference_numbers(row, words, absent):
+    text = summaries.answer_text(row, "MijnZorg")
+    for word in words:
+        assert word in text, text
+    assert absent not in text
+
+
+def test_target_share_and_trends_on_age_sex_data_use_insured_years():
+    from pathlib import Path
+
+    from lmp.contract import load_data
+
+    data = load_data(
+        Path(__file__).resolve().parent.parent / "data" / "open" / "vektis_zvw_2011_2018.parquet"
+    )
+    frame = data.frame
+    ref = load_reference()
+    members = ref.municipalities("goedleven")
+    rows = frame[
+        (frame["outcome"] == "cost_total")
+        & frame["gemeente_code"].isin(members)
+        & (frame["year"] >= 2014)
+    ]
+    old = (
+        rows["segment"].str.slice(2).isin(["65_69", "70_74", "75_79", "80_84", "85_89", "90_plus"])
+    )
+    expected = rows.loc[old, "person_years"].sum() / rows["person_years"].sum()
+    assert summaries.target_share(data, "goedleven", "cost_total", ref) == pytest.approx(expected)
+    crude = summaries.trends(data, "goedleven", "cost_total", ref)
+    one = crude[
+        (crude["group"] == "population") & (crude["area"] == "proeftuin") & (crude["year"] == 2016)
+    ]
+    cells = frame[
+        (frame["outcome"] == "cost_total")
+        & frame["gemeente_code"].isin(members)
+        & (frame["year"] == 2016)
+    ]
+    assert one["mean"].iloc[0] == pytest.approx(
+        cells["value_sum"].sum() / cells["person_years"].sum()
+    )
+    standard = summaries.trends(data, "goedleven", "cost_total", ref, standardise=True)
+    assert len(standard) == len(crude)
+    assert summaries.analysable_outcomes(data, "goedleven", ref) == [
+        "cost_total",
+        "cost_gp",
+        "cost_gp_excl_mdz",
+        "cost_hospital",
+        "cost_pharmacy",
+        "cost_mental",
+    ]
+
+
+def test_the_answer_warns_when_the_pre_trend_test_rejects():
+    row = _primary(81.9, 0.001, 35, 129)
+    assert "**But**" not in summaries.answer_text(row, "X", pretrend_p=0.051)
+    assert "**But**" not in summaries.answer_text(row, "X", pretrend_p=float("nan"))
+    warned = summaries.answer_text(row, "X", pretrend_p=0.05)
+    assert "already moved differently before 2014" in warned and "p = 0.050" in warned

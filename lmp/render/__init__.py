@@ -39,9 +39,12 @@ from lmp.render.jobs import (
     KERNEL,
     NOTEBOOK_DIR,
     REPO_ROOT,
+    REPORT_SETS,
     STAGING,
     SYNTHESIS,
     SYNTHESIS_READS,
+    SYNTHETIC_DATA,
+    SYNTHETIC_OUTPUTS,
     Job,
     Parameter,
     all_jobs,
@@ -57,6 +60,9 @@ from lmp.render.normalise import TEMPLATES, normalise, sync_notebook, to_html, u
 from lmp.render.run import recover, run_job
 
 __all__ = [
+    "REPORT_SETS",
+    "SYNTHETIC_DATA",
+    "SYNTHETIC_OUTPUTS",
     "CURRENT",
     "FAILED",
     "NOT_RUN",

@@ -535,6 +535,12 @@ def check_outputs(jobs: list[Job], root: Path = REPO_ROOT) -> CheckResult:
     elif manifest.data.get("index", {}).get(INDEX) != file_hash(index):
         result.stale[INDEX] = [f"{base}/{INDEX} is not the one recorded in the manifest"]
     known = {Path(job.output_dir).name for job in jobs} | {INDEX, MANIFEST, LOCK}
+    # another report set's folder inside this one (outputs/synthetic) has its own manifest
+    known |= (
+        {p.name for p in outputs.iterdir() if (p / MANIFEST).exists()}
+        if outputs.is_dir()
+        else set()
+    )
     for path in sorted(outputs.iterdir()) if outputs.is_dir() else []:
         name = f"{base}/{path.name}"
         if path.name.endswith(".failed.ipynb"):

@@ -19,8 +19,17 @@ from lmp.errors import CatalogueError, ParameterError, RenderError
 REPO_ROOT = Path(__file__).resolve().parent.parent.parent
 NOTEBOOK_DIR = REPO_ROOT / "notebooks"
 REFERENCE_DIR = REPO_ROOT / "data" / "reference"
-DEFAULT_DATA = "data/synthetic/lmp_synthetic.parquet"
+DEFAULT_DATA = "data/open/vektis_zvw_2011_2018.parquet"  # the real data: Vektis open data
 DEFAULT_OUTPUTS = "outputs"
+SYNTHETIC_DATA = "data/synthetic/lmp_synthetic.parquet"
+SYNTHETIC_OUTPUTS = "outputs/synthetic"
+# The report sets `lmp render --all` renders, in this order: name -> (data, outputs folder). The
+# real reports are the product; the synthetic ones demonstrate the method on data with known
+# answers, in their own folder.
+REPORT_SETS = {
+    "real": (DEFAULT_DATA, DEFAULT_OUTPUTS),
+    "synthetic": (SYNTHETIC_DATA, SYNTHETIC_OUTPUTS),
+}
 SYNTHESIS = "cross_proeftuin"
 KERNEL = "python3"
 STAGING = ".staging"
