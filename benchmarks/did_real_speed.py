@@ -27,7 +27,16 @@ from common import table_md
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = "data/open/vektis_zvw_2011_2018.parquet"
-LMP = [str(ROOT / ".venv" / "bin" / "lmp"), "did", "--data", DATA, "--proeftuin", "mijnzorg"]
+LMP = [
+    str(ROOT / ".venv" / "bin" / "lmp"),
+    "did",
+    "--data",
+    DATA,
+    "--proeftuin",
+    "mijnzorg",
+    "--outcome",
+    "cost_total",
+]
 CASES = [
     ("population", "crude", ["--design", "population"]),
     ("population", "age-sex adjusted", ["--design", "population", "--adjust", "agesex"]),

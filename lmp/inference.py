@@ -22,7 +22,7 @@ import itertools
 from dataclasses import dataclass, replace
 
 import numpy as np
-from scipy import sparse, stats
+from scipy import sparse, special
 
 
 @dataclass(frozen=True)
@@ -287,8 +287,8 @@ class TTest:
 def t_test(estimate: float, se: float, df: int, alpha: float = 0.05) -> TTest:
     """Two-sided t test of zero and the (1 - alpha) confidence interval."""
     t_stat = estimate / se if se > 0 else np.inf
-    p_value = float(2 * stats.t.sf(abs(t_stat), df))
-    half = float(stats.t.ppf(1 - alpha / 2, df) * se)
+    p_value = float(2 * special.stdtr(df, -abs(t_stat)))
+    half = float(special.stdtrit(df, 1 - alpha / 2) * se)
     return TTest(estimate, se, df, p_value, estimate - half, estimate + half)
 
 
@@ -304,7 +304,7 @@ def wald_test(coef: np.ndarray, vcov: np.ndarray, df_den: int) -> WaldTest:
     """Joint test that all of ``coef`` are zero: F = b' V^-1 b / q against F(q, df_den)."""
     q = coef.size
     f_stat = float(coef @ np.linalg.solve(vcov, coef) / q)
-    return WaldTest(f_stat, q, df_den, float(stats.f.sf(f_stat, q, df_den)))
+    return WaldTest(f_stat, q, df_den, float(special.fdtrc(q, df_den, f_stat)))
 
 
 # --- Wild cluster restricted bootstrap ---------------------------------------------------------

@@ -23,7 +23,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 
 
 def placebo_p_value(statistic: float, placebos: np.ndarray) -> float:
@@ -82,7 +82,7 @@ def mde_placebo(placebos: np.ndarray, alpha: float = 0.05, power: float = 0.8) -
 
 def mde_normal(se: float, df: int, alpha: float = 0.05, power: float = 0.8) -> float:
     """The textbook MDE ``(t_{1-alpha/2} + t_{power}) * SE`` (what CR1 inference would claim)."""
-    return float((stats.t.ppf(1 - alpha / 2, df) + stats.t.ppf(power, df)) * se)
+    return float((special.stdtrit(df, 1 - alpha / 2) + special.stdtrit(df, power)) * se)
 
 
 def dilution_table(results: pd.DataFrame, shares: dict[str, float]) -> pd.DataFrame:
