@@ -45,6 +45,7 @@ from lmp.inference import (
     cr1_vcov,
     fit_weighted_fe,
     refit,
+    significant,
     t_test,
     wald_test,
 )
@@ -210,7 +211,7 @@ def study_cells(
             f"start year {start} needs years before it"
         )
     treated = set(ref.municipalities(proeftuin, options.sourced_only))
-    pool = set(ref.comparison_pool())
+    pool = set(ref.comparison_pool(sorted(frame["gemeente_code"].unique())))
     frame = frame[frame["gemeente_code"].isin(treated | pool)]
     if design == "population":
         targets: set[str] = set()
@@ -484,6 +485,7 @@ def estimate(
         cells = study_cells(data, proeftuin, outcome, design, ref, options)
     fit = _fit(cells, design, _treatment(cells, design, cells["treated"].to_numpy(float)))
     se = float(np.sqrt(cr1_vcov(fit)[0, 0]))
+    _check_not_degenerate(fit, se, f"{design} design for '{proeftuin}', outcome '{outcome}'")
     test = t_test(float(fit.coef[0]), se, fit.n_clusters - 1, alpha)
     extra: dict = {}
     if inference in ("wcr", "all"):
@@ -509,7 +511,9 @@ def estimate(
             p_ri=ri.p_value,
             ci_ri_low=ri.ci_low,
             ci_ri_high=ri.ci_high,
-            sd_ri=float(np.std(ri.placebo_estimates, ddof=1)),
+            sd_ri=float(np.std(ri.placebo_estimates, ddof=1))
+            if len(ri.placebo_estimates) > 1
+            else float("nan"),
             ri_placebos=len(ri.placebo_estimates),
             ri_enumerated=ri.enumerated,
             ri_match=ri_match,
@@ -543,6 +547,24 @@ def estimate(
         mde_cr1=mde_normal(test.se, test.df, alpha),
         **extra,
     )
+
+
+# A standard error below this fraction of the outcome's spread is floating-point noise.
+DEGENERATE_SE = 1e-9
+
+
+def _check_not_degenerate(fit: WeightedFit, se: float, what: str) -> None:
+    """Refuse a fit whose standard error is rounding noise (e.g. one treated and one comparison
+    municipality: the residuals are exactly zero up to floating point), instead of printing
+    1e-13 as if it were a number."""
+    spread = float(np.sqrt(np.average(fit.y**2, weights=fit.weight))) if fit.y.size else 0.0
+    scale = max(spread, abs(float(fit.coef[0])))
+    if np.isfinite(se) and se <= DEGENERATE_SE * scale:
+        raise DesignError(
+            f"{what}: the standard error ({se:.1e}) is floating-point noise against an outcome "
+            f"spread of {scale:.3g}; the design is degenerate (too few municipalities: "
+            f"{fit.n_clusters} in all)"
+        )
 
 
 def _target_label(
@@ -617,14 +639,29 @@ class EventStudyResult:
             f" (RI) p = {self.pretrend_p_ri:.3f}"
         )
 
-    def pretrend_text(self) -> str:
-        """The joint pre-trend test in one line of Markdown (CR1 F test, and RI when run)."""
+    def pretrend_text(self, alpha: float = 0.05) -> str:
+        """The joint pre-trend test in Markdown (CR1 F test, and RI when run), with what the test
+        that this report trusts (RI when run, else CR1) means for the DiD estimate."""
         if np.isnan(self.pretrend_p):
             return f"- **{self.design}**: no year before the reference year, so no pre-trend test"
         num, den = self.pretrend_df
+        trusted = self.pretrend_p_ri if self.pretrend_ri_placebos else self.pretrend_p
+        kind = "randomization inference" if self.pretrend_ri_placebos else "CR1"
+        if significant(trusted, alpha):
+            meaning = (
+                f"By {kind} the trends **differed before the start**: the parallel-trends "
+                "assumption is in doubt for this design, and its DiD estimate may continue a "
+                "difference that began before the proeftuin."
+            )
+        else:
+            meaning = (
+                f"By {kind} no evidence that the trends differed before the start; with few "
+                "treated municipalities that is weak evidence that they were parallel (see the "
+                "sensitivity analysis below)."
+            )
         return (
             f"- **{self.design}**: joint pre-trend test F({num}, {den}) = {self.pretrend_f:.2f}, "
-            f"CR1 p = {self.pretrend_p:.3f}{self._ri_words()}"
+            f"CR1 p = {self.pretrend_p:.3f}{self._ri_words()}. {meaning}"
         )
 
     def summary(self) -> str:
@@ -812,6 +849,7 @@ class PermutationResult:
     placebo_estimates: np.ndarray
     enumerated: bool  # True: every eligible placebo region was used; False: a seeded random draw
     match: str  # placebo regions match the proeftuin's number of municipalities, or also persons
+    dropped: int = 0  # placebo regions left out because they gave no estimate
 
 
 # Up to this many candidate regions, eligible ones (persons match) are listed before sampling.
@@ -1035,12 +1073,20 @@ def randomization_inference(
         cross = np.bincount(cluster, weights=fit.weight * post * fit.y, minlength=len(pool))
         gram = fit.fe.cluster_cross(cluster, fit.weight * post, post, len(pool))
     index = {m: i for i, m in enumerate(pool)}
-    placebos = np.array(
-        [
-            cross[rows].sum() / gram[np.ix_(rows, rows)].sum()
-            for rows in ([index[m] for m in region] for region in sets)
-        ]
-    )
+    with np.errstate(invalid="ignore", divide="ignore"):
+        placebos = np.array(
+            [
+                cross[rows].sum() / gram[np.ix_(rows, rows)].sum()
+                for rows in ([index[m] for m in region] for region in sets)
+            ]
+        )
+    # a placebo region without post-start variation (all its cells absorbed) has no estimate:
+    # it is left out, and counted, rather than kept as NaN (which would bias p and the spread)
+    finite = np.isfinite(placebos)
+    dropped = int((~finite).sum())
+    placebos = placebos[finite]
+    if placebos.size == 0:
+        raise DesignError(f"no placebo region gives an estimate ({dropped} tried)")
     p_value = placebo_p_value(abs(actual), np.abs(placebos))
     low, high = placebo_confidence_interval(actual, placebos, alpha)
-    return PermutationResult(actual, p_value, low, high, placebos, enumerated, match)
+    return PermutationResult(actual, p_value, low, high, placebos, enumerated, match, dropped)

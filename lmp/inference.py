@@ -24,6 +24,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse, special
 
+from lmp.errors import DesignError
+
 
 @dataclass(frozen=True)
 class FixedEffects:
@@ -284,9 +286,24 @@ class TTest:
     ci_high: float
 
 
+def significant(p_value: float, alpha: float = 0.05) -> bool:
+    """The one rule for every test in lmp: significant when ``p <= alpha`` (a placebo test's
+    interval excludes zero exactly then). A missing p-value (NaN, None) is not significant."""
+    return p_value is not None and bool(np.isfinite(p_value)) and float(p_value) <= alpha
+
+
 def t_test(estimate: float, se: float, df: int, alpha: float = 0.05) -> TTest:
-    """Two-sided t test of zero and the (1 - alpha) confidence interval."""
-    t_stat = estimate / se if se > 0 else np.inf
+    """Two-sided t test of zero and the (1 - alpha) confidence interval.
+
+    Raises :class:`~lmp.errors.DesignError` for a standard error that is NaN, infinite or not
+    positive: there is nothing to test then, and a p-value of 0 would be a silent lie.
+    """
+    if not np.isfinite(se) or se <= 0:
+        raise DesignError(
+            f"standard error {se!r} for estimate {estimate!r}: the design leaves no variation to "
+            "test against (too few municipalities, or a regressor absorbed by the fixed effects)"
+        )
+    t_stat = estimate / se
     p_value = float(2 * special.stdtr(df, -abs(t_stat)))
     half = float(special.stdtrit(df, 1 - alpha / 2) * se)
     return TTest(estimate, se, df, p_value, estimate - half, estimate + half)

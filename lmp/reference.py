@@ -95,6 +95,7 @@ class Reference:
     agesex: pd.DataFrame  # sex x age class segments of the open data (segments_agesex.csv)
     members: pd.DataFrame = None  # proeftuin_members.csv: membership, confidence, partial, source
     other_codes: frozenset[str] = frozenset()  # municipalities of other classifications
+    ancestors: dict = None  # code -> every earlier code it was formed from (gemeente_changes.csv)
 
     @property
     def known_codes(self) -> set[str]:
@@ -122,9 +123,31 @@ class Reference:
             rows = rows[rows["confidence"] == "sourced"]
         return sorted(rows["gemeente_code"])
 
-    def comparison_pool(self) -> list[str]:
-        """CBS codes of the municipalities that belong to no proeftuin."""
-        return sorted(self.gemeenten.loc[self.gemeenten["proeftuin"] == "", "gemeente_code"])
+    def comparison_pool(self, codes: list[str] | None = None) -> list[str]:
+        """CBS codes of the municipalities that belong to no proeftuin.
+
+        Membership is defined on the 2020 classification. Data in a later classification hold
+        codes of municipalities formed after 2020 (``codes``): such a municipality is in the
+        comparison pool when every 2020 municipality it was formed from is; one formed partly from
+        a proeftuin's municipality raises :class:`CatalogueError` (it is neither treated nor a
+        clean comparison), so no municipality leaves the design unnoticed.
+        """
+        pool = set(self.gemeenten.loc[self.gemeenten["proeftuin"] == "", "gemeente_code"])
+        base = set(self.gemeenten["gemeente_code"])
+        members = base - pool
+        for code in sorted(set(codes or []) - base):
+            ancestors = self.ancestors.get(code, set()) & base
+            if not ancestors:
+                continue  # a code of an older classification: not in data of the 2020 one
+            mixed = sorted(ancestors & members)
+            if mixed:
+                raise CatalogueError(
+                    f"municipality {code} was formed after 2020 from proeftuin member(s) "
+                    f"{', '.join(mixed)} and others: it can be neither treated nor a comparison; "
+                    "analyse the data in the 2020 classification"
+                )
+            pool.add(code)
+        return sorted(pool)
 
     def outcome(self, code: str) -> pd.Series:
         """The catalogue row of one outcome; raises :class:`CatalogueError` for an unknown code."""
@@ -190,6 +213,29 @@ def _check(ref: Reference) -> None:
             )
 
 
+def _ancestors(reference_dir: Path) -> dict[str, set[str]]:
+    """Each code of ``gemeente_changes.csv`` -> every code it was formed from, transitively (a
+    split municipality counts as an ancestor of each successor)."""
+    path = Path(reference_dir) / "gemeente_changes.csv"
+    if not path.exists():
+        return {}
+    changes = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=["old_code", "new_code"])
+    parents: dict[str, set[str]] = {}
+    for old, new in zip(changes["old_code"], changes["new_code"], strict=True):
+        parents.setdefault(new, set()).add(old)
+    result: dict[str, set[str]] = {}
+
+    def walk(code: str, seen: set[str]) -> set[str]:
+        found = set()
+        for parent in parents.get(code, set()) - seen:
+            found |= {parent} | walk(parent, seen | {parent})
+        return found
+
+    for code in parents:
+        result[code] = walk(code, {code})
+    return result
+
+
 def _other_codes(reference_dir: Path) -> set[str]:
     """Codes that appear in the reorganisation table (``gemeente_changes.csv``), if there is one."""
     path = Path(reference_dir) / "gemeente_changes.csv"
@@ -228,6 +274,7 @@ def load_reference(reference_dir: Path = REFERENCE_DIR) -> Reference:
         outcomes=outcomes,
         agesex=agesex.reset_index(drop=True),
         other_codes=frozenset(_other_codes(reference_dir)),
+        ancestors=_ancestors(reference_dir),
     )
     _check(ref)
     return ref

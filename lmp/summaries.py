@@ -16,7 +16,7 @@ from scipy import stats
 from lmp.contract import Dataset
 from lmp.disclosure import assert_publishable, suppress
 from lmp.errors import LmpError
-from lmp.inference import bootstrap_p_text
+from lmp.inference import bootstrap_p_text, significant
 from lmp.reference import Reference, load_reference
 
 FLOAT_FORMAT = "%.8g"
@@ -224,12 +224,12 @@ INFERENCE_COLUMNS = {
 def readable(frame: pd.DataFrame, digits: int = 4) -> pd.DataFrame:
     """Floats rounded to ``digits`` significant digits, for display (0/1 outcomes stay visible)."""
 
-    def significant(value):
+    def rounded(value):
         if isinstance(value, float) and np.isfinite(value) and value != 0:
             return float(f"{value:.{digits}g}")
         return value
 
-    return frame.map(significant)
+    return frame.map(rounded)
 
 
 def inference_table(results: pd.DataFrame) -> pd.DataFrame:
@@ -402,6 +402,45 @@ def synthetic_control_table(controls: list, results: pd.DataFrame) -> pd.DataFra
     return pd.DataFrame(rows)
 
 
+def agreement(row, alpha: float = 0.05) -> str:
+    """How a synthetic control and the DiD compare: ``"agree"``, ``"differ in size"`` or
+    ``"disagree"``.
+
+    They *agree* when they reach the same verdict on whether there is an effect (both significant
+    with the same sign, or both not; :func:`lmp.inference.significant`) **and** the synthetic
+    control's estimate lies inside the DiD's randomization-inference interval. Same verdict but
+    an estimate outside that interval: they *differ in size*. Different verdicts, or significant
+    effects of opposite sign: they *disagree*.
+    """
+    sc_sig, did_sig = significant(row.sc_p_gap, alpha), significant(row.did_p_ri, alpha)
+    opposite = sc_sig and did_sig and np.sign(row.sc_estimate) != np.sign(row.did_estimate)
+    if sc_sig != did_sig or opposite:
+        return "disagree"
+    inside = row.did_ci_ri_low <= row.sc_estimate <= row.did_ci_ri_high
+    return "agree" if inside else "differ in size"
+
+
+def agreement_text(row, alpha: float = 0.05) -> str:
+    """One sentence comparing the synthetic control and the DiD, chosen by :func:`agreement`."""
+    verdict = agreement(row, alpha)
+    numbers = (
+        f"synthetic control {row.sc_estimate:,.4g} (placebo p = {row.sc_p_gap:.3f}) against DiD "
+        f"{row.did_estimate:,.4g} (RI p = {row.did_p_ri:.3f}, interval "
+        f"[{row.did_ci_ri_low:,.4g}, {row.did_ci_ri_high:,.4g}])"
+    )
+    if verdict == "agree":
+        return (
+            f"{numbers}: they **agree**: the same verdict at {alpha:.0%} and the synthetic "
+            "control's estimate inside the DiD's interval."
+        )
+    if verdict == "differ in size":
+        return (
+            f"{numbers}: the same verdict at {alpha:.0%}, but they **differ in size**: the "
+            "synthetic control's estimate lies outside the DiD's interval."
+        )
+    return f"{numbers}: they **disagree** on whether there is an effect at {alpha:.0%}."
+
+
 def synthetic_control_text(table: pd.DataFrame, alpha: float = 0.05) -> str:
     """Whether the synthetic control and the DiD tell the same story, per design, in words.
 
@@ -410,19 +449,7 @@ def synthetic_control_text(table: pd.DataFrame, alpha: float = 0.05) -> str:
     """
     lines = []
     for row in table.itertuples(index=False):
-        same_sign = np.sign(row.sc_estimate) == np.sign(row.did_estimate)
-        sc_sig, did_sig = row.sc_p_gap < alpha, row.did_p_ri < alpha
-        inside = row.did_ci_ri_low <= row.sc_estimate <= row.did_ci_ri_high
-        if sc_sig == did_sig and (same_sign or not did_sig):
-            verdict = "agree"
-        else:
-            verdict = "disagree"
-        lines.append(
-            f"- **{row.design}**: synthetic control {row.sc_estimate:,.4g} (placebo p = "
-            f"{row.sc_p_gap:.3f}) against DiD {row.did_estimate:,.4g} (RI p = {row.did_p_ri:.3f}): "
-            f"they **{verdict}** on whether there is an effect at {alpha:.0%}; the synthetic "
-            f"control estimate lies {'inside' if inside else 'outside'} the DiD's RI interval."
-        )
+        lines.append(f"- **{row.design}**: " + agreement_text(row, alpha))
         if abs(row.sc_placebo_mean) > 0.5 * row.sc_placebo_sd:
             lines.append(
                 f"  *Caution*: the placebo regions' average gaps are centred at "
@@ -516,9 +543,9 @@ def significance_counts(results: pd.DataFrame, alpha: float = 0.05) -> pd.DataFr
     ``<=``, as the tests are: a placebo test rejects (its interval excludes zero) when p <= alpha.
     """
     flags = results.assign(
-        cr1=results["p_value"] <= alpha,
-        wcr=results["p_wcr"] <= alpha,
-        ri=results["p_ri"] <= alpha,
+        cr1=results["p_value"].map(lambda p: significant(p, alpha)),
+        wcr=results["p_wcr"].map(lambda p: significant(p, alpha)),
+        ri=results["p_ri"].map(lambda p: significant(p, alpha)),
     )
     counts = flags.groupby(["outcome", "design"], sort=True).agg(
         significant_cr1=("cr1", "sum"),
@@ -565,7 +592,7 @@ def answer_text(
             f"{int(row['ri_placebos'])} comparable placebo regions"
         )
     p = f"p = {float(row['p_ri']):.3f}"
-    if float(row["p_ri"]) <= alpha:
+    if significant(float(row["p_ri"]), alpha):
         direction = "rose" if row["estimate"] > 0 else "fell"
         text = (
             f"**Answer.** From {start} on, age-sex adjusted cost per insured-year in {name} "
@@ -588,7 +615,7 @@ def answer_text(
             f"at population level: the estimate is {_euro(row['estimate'])} ({interval}{includes}; "
             f"{p}; {window}), and {could}."
         )
-    if pretrend_p is not None and np.isfinite(pretrend_p) and pretrend_p <= alpha:
+    if pretrend_p is not None and significant(pretrend_p, alpha):
         text += (
             f" **But** the costs of {name} and the comparison municipalities already moved "
             f"differently before {start} (joint pre-trend test, randomization inference "
@@ -628,3 +655,30 @@ LIMITS_REAL = """**What these data cannot see.**
   2015, the 2014 GGZ reform falls in the start year, and benefits moved into the Zvw are left out of
   total cost. 2020 (COVID) is outside the default window.
 """
+
+
+def pooling_groups(
+    results: pd.DataFrame, confidence: list[str], ref: Reference | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of proeftuinen whose status (``confidence`` in ``proeftuinen.csv``) is in
+    ``confidence`` - pooled in the meta-analysis - and the rows of the others, shown apart."""
+    ref = ref or load_reference()
+    status = ref.proeftuinen.set_index("slug")["confidence"]
+    inside = results["proeftuin"].map(status).isin(confidence)
+    return results[inside].reset_index(drop=True), results[~inside].reset_index(drop=True)
+
+
+def pooling_text(pooled: pd.DataFrame, apart: pd.DataFrame, confidence: list[str]) -> str:
+    """Which proeftuinen the meta-analysis pools and which it leaves out, and why."""
+    names = list(dict.fromkeys(pooled["name"]))
+    others = list(dict.fromkeys(apart["name"]))
+    text = (
+        f"Pooled: the {len(names)} proeftuinen whose status is {' or '.join(confidence)} in the "
+        f"reference data ({', '.join(names)})."
+    )
+    if others:
+        text += (
+            f" Shown apart, not pooled: {', '.join(others)}, whose status as one of the nine is "
+            "not confirmed by a source."
+        )
+    return text

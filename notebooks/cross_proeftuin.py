@@ -25,6 +25,7 @@ outputs_root = "outputs"
 proeftuinen = None  # None: all nine; or a list of slugs
 data_path = "data/synthetic/lmp_synthetic.parquet"
 headline_outcome = "cost_total"
+pool_confidence = ["confirmed"]  # proeftuin statuses the meta-analysis pools; others shown apart
 output_dir = "outputs/cross_proeftuin"
 
 # %%
@@ -111,9 +112,15 @@ display(Image(filename=str(plots.save(fig, output_dir, f"forest_{headline_outcom
 # triple designs, the same target segments) are compared with the same placebo regions and so get
 # the same standard error; and a pooled effect averages different interventions for different
 # target groups - read it as "the typical proeftuin", and read tau² and I² as how much they differ.
+# Only proeftuinen whose status as one of the nine is confirmed by a source are pooled (the
+# `pool_confidence` parameter); the others are shown apart, with their own intervals.
 
 # %%
-pooled = meta.meta_analysis(results.assign(meta_se=results["sd_ri"]), se_col="meta_se", method="dl")
+included, apart = summaries.pooling_groups(results, pool_confidence, ref)
+display(Markdown(summaries.pooling_text(included, apart, pool_confidence)))
+pooled = meta.meta_analysis(
+    included.assign(meta_se=included["sd_ri"]), se_col="meta_se", method="dl"
+)
 summaries.write_table(pooled, f"{output_dir}/tables/meta_analysis.csv", count_columns=[])
 columns = [
     "outcome",
@@ -128,8 +135,11 @@ columns = [
     "q_p_value",
 ]
 display(summaries.readable(pooled[columns]))
+if not apart.empty:
+    display(summaries.readable(summaries.side_by_side(apart, headline_outcome)))
+in_pool = part[part["proeftuin"].isin(set(included["proeftuin"]))]
 for design in ["target", "population", "triple"]:
-    rows = part[part["design"] == design].assign(meta_se=lambda f: f["sd_ri"])
+    rows = in_pool[in_pool["design"] == design].assign(meta_se=lambda f: f["sd_ri"])
     row = pooled[(pooled["outcome"] == headline_outcome) & (pooled["design"] == design)].iloc[0]
     fig = plots.meta_forest_figure(
         rows, row, f"{headline['label_en']}, {design}", headline["unit"], data.synthetic

@@ -7,6 +7,7 @@ G/(G-1) * (N-1)/(N-K) with N the sum of the weights (README: Inference). Agreeme
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,7 @@ import statsmodels.api as sm
 
 from lmp import did
 from lmp.contract import load_data
-from lmp.errors import DesignError, ParameterError
+from lmp.errors import CatalogueError, DesignError, ParameterError
 from lmp.reference import load_reference
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -189,3 +190,26 @@ def test_sourced_only_leaves_inferred_members_out_of_both_sides(real):
     cells = did.study_cells(real, PROEFTUIN, "cost_total", "population", options=options)
     assert set(cells.loc[cells["treated"] == 1, "gemeente_code"]) == set(sourced)
     assert not set(cells["gemeente_code"]) & (set(every) - set(sourced))
+
+
+def test_municipalities_formed_after_2020_join_the_comparison_pool_or_are_refused():
+    ref = load_reference()
+    # Eemsdelta (2021) and Land van Cuijk (2022) were formed from comparison municipalities only
+    pool = ref.comparison_pool(["GM1979", "GM1982", "GM0014"])
+    assert {"GM1979", "GM1982"} <= set(pool)
+    assert "GM1979" not in ref.comparison_pool()
+    # a municipality formed from a proeftuin's member would be neither treated nor comparison
+    member = ref.municipalities("goedleven")[0]
+    changes = dict(ref.ancestors)
+    mixed = dataclasses.replace(ref, ancestors={**changes, "GM1999": {member, "GM0014"}})
+    with pytest.raises(CatalogueError, match="formed after 2020 from proeftuin member"):
+        mixed.comparison_pool(["GM1999"])
+
+
+def test_the_2022_classification_series_keeps_every_municipality(real):
+    series = load_data(ROOT / "data" / "open" / "vektis_zvw_2011_2020.parquet")
+    cells = did.study_cells(series, PROEFTUIN, "cost_total", "population")
+    ref = load_reference()
+    others = {c for s in ref.proeftuinen["slug"] if s != PROEFTUIN for c in ref.municipalities(s)}
+    expected = set(series.frame["gemeente_code"]) - others
+    assert set(cells["gemeente_code"]) == expected  # merged municipalities are not lost

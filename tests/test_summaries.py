@@ -98,7 +98,8 @@ def test_synthetic_control_text_says_when_the_methods_disagree():
         "did_ci_ri_high": 40.0,
     }
     text = summaries.synthetic_control_text(pd.DataFrame([row]))
-    assert "**disagree**" in text and "outside" in text
+    assert "**disagree**" in text and "**agree**" not in text
+    assert "interval [-60, 40]" in text  # the DiD interval the verdict is read against
 
 
 def test_sensitivity_critical_value_is_never_below_the_t_quantile():
