@@ -110,6 +110,8 @@ def _did(args: argparse.Namespace) -> int:
             years=did.parse_years(args.years) if args.years else None,
             start_year=args.start_year,
             sourced_only=args.sourced_only,
+            comparison=args.comparison,
+            exclude_neighbours=args.exclude_neighbours,
         ),
     )
     if args.json:
@@ -313,6 +315,17 @@ def build_parser(with_schema: bool = False) -> argparse.ArgumentParser:
         "--sourced-only",
         action="store_true",
         help="treat only municipalities a source names as members; inferred ones leave the design",
+    )
+    p.add_argument(
+        "--comparison",
+        choices=did.COMPARISONS,
+        default="country",
+        help="comparison municipalities: the whole country (default) or the proeftuin's province",
+    )
+    p.add_argument(
+        "--exclude-neighbours",
+        action="store_true",
+        help="leave the municipalities bordering the proeftuin out of the comparison (spillover)",
     )
     p.set_defaults(func=_did)
 

@@ -70,6 +70,7 @@ def _frame(data: Dataset | pd.DataFrame) -> pd.DataFrame:
 
 
 ADJUSTMENTS = ("none", "agesex")
+COMPARISONS = ("country", "province")
 # The default window for real (age-sex) data: the proeftuin period and before, without COVID 2020.
 REAL_DATA_YEARS = (2011, 2018)
 
@@ -89,6 +90,11 @@ class DesignOptions:
     ``start_year``   first treated year; default the proeftuin's ``start_year``.
     ``sourced_only`` treat only the municipalities a source names as members; the inferred
                      members then leave the design (they are in no comparison pool either).
+    ``comparison``   ``"country"``: every municipality of no proeftuin; ``"province"``: only
+                     those in the proeftuin's province(s), which removes province-wide trends
+                     (not identified when the whole province is the proeftuin).
+    ``exclude_neighbours`` leave the municipalities bordering the proeftuin out of the
+                     comparison pool (spillover; borders from the CBS 2020 boundaries).
     """
 
     target_ages: str | None = None
@@ -96,6 +102,8 @@ class DesignOptions:
     years: tuple[int, int] | None = None
     start_year: int | None = None
     sourced_only: bool = False
+    comparison: str = "country"
+    exclude_neighbours: bool = False
 
 
 def parse_years(text: str) -> tuple[int, int]:
@@ -212,6 +220,7 @@ def study_cells(
         )
     treated = set(ref.municipalities(proeftuin, options.sourced_only))
     pool = set(ref.comparison_pool(sorted(frame["gemeente_code"].unique())))
+    pool = _restrict_pool(pool, treated, proeftuin, ref, options)
     frame = frame[frame["gemeente_code"].isin(treated | pool)]
     if design == "population":
         targets: set[str] = set()
@@ -238,6 +247,38 @@ def study_cells(
     cells["D"] = cells["treated"] * cells["post"]
     _check_support(cells, proeftuin, outcome, design)
     return cells
+
+
+def _base_codes(code: str, ref: Reference) -> set[str]:
+    """The 2020 municipalities a code stands for (itself, or those it was formed from)."""
+    base = set(ref.gemeenten["gemeente_code"])
+    return {code} if code in base else (ref.ancestors or {}).get(code, set()) & base
+
+
+def _restrict_pool(
+    pool: set[str], treated: set[str], proeftuin: str, ref: Reference, options: DesignOptions
+) -> set[str]:
+    """The comparison pool after the design choices ``comparison`` and ``exclude_neighbours``."""
+    if options.comparison not in COMPARISONS:
+        raise ParameterError(
+            f"unknown comparison '{options.comparison}'; choose one of {', '.join(COMPARISONS)}"
+        )
+    province = ref.gemeenten.set_index("gemeente_code")["province"]
+    if options.comparison == "province":
+        provinces = {province[c] for c in treated if c in province.index}
+        pool = {c for c in pool if {province[b] for b in _base_codes(c, ref)} & provinces}
+        if not pool:
+            raise DesignError(
+                f"every municipality of {', '.join(sorted(provinces))} belongs to a proeftuin: "
+                f"the effect of '{proeftuin}' is not identified within its province"
+            )
+    if options.exclude_neighbours:
+        from lmp.geo import neighbours  # reads the boundaries only when asked
+
+        borders = neighbours(2020)
+        near = set().union(*(borders.get(c, set()) for c in treated))
+        pool = {c for c in pool if not (_base_codes(c, ref) & near)}
+    return pool
 
 
 def _check_support(cells: pd.DataFrame, proeftuin: str, outcome: str, design: str) -> None:

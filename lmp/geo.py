@@ -339,3 +339,24 @@ def draw_region_map(
     ax.set_aspect(1 / math.cos(math.radians(ASPECT_LATITUDE)))
     ax.set_xticks([])
     ax.set_yticks([])
+
+
+def neighbours(classification: int = 2020) -> dict[str, set[str]]:
+    """Municipality code -> the municipalities that share a border with it.
+
+    Two municipalities are neighbours when their rings share an arc of the (simplified) CBS
+    boundaries; municipalities that only face each other across water are not. Used to leave a
+    proeftuin's neighbours out of its comparison pool (spillover), not for anything finer.
+    """
+    _, indices, _ = _load(_municipality_file(classification))
+    owners: dict[int, set[str]] = {}
+    for code, polygons in indices.items():
+        for polygon in polygons:
+            for ring in polygon:
+                for signed in ring:
+                    owners.setdefault(signed if signed >= 0 else ~signed, set()).add(code)
+    result: dict[str, set[str]] = {code: set() for code in indices}
+    for codes in owners.values():
+        for code in codes:
+            result[code] |= codes - {code}
+    return result

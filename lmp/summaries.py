@@ -682,3 +682,85 @@ def pooling_text(pooled: pd.DataFrame, apart: pd.DataFrame, confidence: list[str
             "not confirmed by a source."
         )
     return text
+
+
+# The design choices a referee asks about, each against the primary analysis (README: Methods).
+ROBUSTNESS_VARIANTS = [
+    ("primary: age-sex adjusted, whole country", {}),
+    ("crude (no age-sex adjustment)", {"adjust": "none"}),
+    ("comparison within the province", {"comparison": "province"}),
+    ("neighbouring municipalities left out", {"exclude_neighbours": True}),
+    ("sourced members only", {"sourced_only": True}),
+    ("start in 2013 (designation year)", {"start_year": 2013}),
+]
+
+
+def robustness_table(
+    data: Dataset,
+    proeftuin: str,
+    outcome: str = "cost_total",
+    ref: Reference | None = None,
+    **inference,
+) -> pd.DataFrame:
+    """The primary population estimate under each design choice of ``ROBUSTNESS_VARIANTS``.
+
+    One row per choice: estimate, RI interval and p, comparison municipalities, and ``note`` when
+    the choice cannot be estimated (e.g. a province that is wholly the proeftuin). Keyword
+    arguments (``seed``, ``ri_match``, ``ri_reps``) go to :func:`lmp.did.estimate`.
+    """
+    from lmp.did import DesignOptions, estimate
+
+    ref = ref or load_reference()
+    rows = []
+    for label, change in ROBUSTNESS_VARIANTS:
+        options = DesignOptions(**{"adjust": "agesex", **change})
+        try:
+            result = estimate(
+                data,
+                proeftuin,
+                outcome,
+                "population",
+                ref=ref,
+                inference="ri",
+                options=options,
+                **inference,
+            )
+        except LmpError as exc:
+            rows.append({"choice": label, "note": str(exc)})
+            continue
+        rows.append(
+            {
+                "choice": label,
+                "estimate": result.estimate,
+                "ci_ri_low": result.ci_ri_low,
+                "ci_ri_high": result.ci_ri_high,
+                "p_ri": result.p_ri,
+                "comparison_municipalities": result.n_clusters - result.n_treated_clusters,
+                "treated_municipalities": result.n_treated_clusters,
+                "note": "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def robustness_text(table: pd.DataFrame, alpha: float = 0.05) -> str:
+    """Whether the primary verdict (detectable or not, by RI) holds under every design choice."""
+    primary = table.iloc[0]
+    verdict = significant(primary["p_ri"], alpha)
+    done = table.iloc[1:][table.iloc[1:]["note"] == ""]
+    changed = [r["choice"] for _, r in done.iterrows() if significant(r["p_ri"], alpha) != verdict]
+    skipped = list(table.iloc[1:][table.iloc[1:]["note"] != ""]["choice"])
+    what = "a detectable difference" if verdict else "no detectable effect"
+    if not changed:
+        text = f"The primary verdict, {what}, holds under all {len(done)} other design choices."
+    else:
+        text = (
+            f"The primary verdict, {what}, **changes** under {len(changed)} of {len(done)} other "
+            f"design choices ({'; '.join(changed)}): it depends on how the comparison is made."
+        )
+    lo, hi = done["estimate"].min(), done["estimate"].max()
+    if len(done):
+        text += f" The estimate ranges from {_euro(lo)} to {_euro(hi)} across them."
+    if skipped:
+        text += f" Not estimable: {'; '.join(skipped)} (see the note column)."
+    return text

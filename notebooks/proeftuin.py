@@ -183,6 +183,24 @@ if real:
         )
     )
 
+# %% [markdown]
+# ### How the answer moves with the design choices
+#
+# The same primary estimate (total cost, population, age-sex adjusted, randomization inference)
+# under the choices a referee asks about: no age-sex adjustment; comparison municipalities from
+# the proeftuin's own province only (removes province-wide trends); the municipalities bordering
+# the proeftuin left out of the comparison (spillover); only the municipalities a source names as
+# members; the designation year 2013 as the start.
+
+# %%
+if real:
+    robustness = summaries.robustness_table(
+        data, proeftuin, headline_outcome, ref, seed=seed, ri_match=ri_match
+    )
+    summaries.write_table(robustness, f"{output_dir}/tables/robustness.csv", count_columns=[])
+    display(summaries.readable(robustness))
+    display(Markdown(summaries.robustness_text(robustness)))
+
 # %%
 part = results[results["outcome"] == headline_outcome]
 fig = plots.inference_figure(

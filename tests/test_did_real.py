@@ -213,3 +213,43 @@ def test_the_2022_classification_series_keeps_every_municipality(real):
     others = {c for s in ref.proeftuinen["slug"] if s != PROEFTUIN for c in ref.municipalities(s)}
     expected = set(series.frame["gemeente_code"]) - others
     assert set(cells["gemeente_code"]) == expected  # merged municipalities are not lost
+
+
+def test_comparison_within_the_province_and_without_neighbours(real):
+    ref = load_reference()
+    province = did.study_cells(
+        real,
+        PROEFTUIN,
+        "cost_total",
+        "population",
+        options=did.DesignOptions(comparison="province"),
+    )
+    provinces = set(
+        ref.gemeenten.set_index("gemeente_code").loc[province["gemeente_code"].unique(), "province"]
+    )
+    assert provinces == {"Limburg"}
+    from lmp.geo import neighbours
+
+    borders = neighbours()
+    near = set().union(*(borders[c] for c in ref.municipalities(PROEFTUIN)))
+    apart = did.study_cells(
+        real,
+        PROEFTUIN,
+        "cost_total",
+        "population",
+        options=did.DesignOptions(exclude_neighbours=True),
+    )
+    kept = set(apart["gemeente_code"])
+    assert near - set(ref.municipalities(PROEFTUIN))  # MijnZorg has neighbours outside it
+    assert not (kept & (near - set(ref.municipalities(PROEFTUIN))))
+    assert borders["GM0935"] == {"GM0938", "GM0994", "GM1903"}  # Maastricht: its Dutch neighbours
+    with pytest.raises(DesignError, match="not identified within its province"):
+        did.estimate(
+            real,
+            "de-friesland",
+            "cost_total",
+            "population",
+            options=did.DesignOptions(comparison="province"),
+        )
+    with pytest.raises(ParameterError, match="unknown comparison"):
+        did.estimate(real, PROEFTUIN, "cost_total", options=did.DesignOptions(comparison="corop"))

@@ -133,3 +133,38 @@ def test_the_meta_analysis_pools_confirmed_proeftuinen_and_says_which():
     assert f"Pooled: the {len(pooled)} proeftuinen" in text and "Shown apart, not pooled" in text
     everyone = summaries.pooling_text(rows, rows.iloc[0:0], ["confirmed", "probable"])
     assert "Shown apart" not in everyone
+
+
+def _robust(rows):
+    return pd.DataFrame([{"choice": c, "estimate": e, "p_ri": p, "note": n} for c, e, p, n in rows])
+
+
+@pytest.mark.parametrize(
+    "rows, words",
+    [
+        (
+            [
+                ("primary", 80.0, 0.001, ""),
+                ("crude", 110.0, 0.01, ""),
+                ("province", 55.0, 0.11, ""),
+            ],
+            ["a detectable difference, **changes** under 1 of 2", "(province)", "€55 to €110"],
+        ),
+        (
+            [
+                ("primary", 20.0, 0.4, ""),
+                ("crude", 30.0, 0.3, ""),
+                ("province", float("nan"), float("nan"), "not identified"),
+            ],
+            ["no detectable effect, holds under all 1 other", "Not estimable: province"],
+        ),
+        (
+            [("primary", 20.0, 0.05, ""), ("crude", 30.0, 0.05, "")],
+            ["a detectable difference, holds under all 1 other"],
+        ),
+    ],
+)
+def test_robustness_words_follow_the_verdicts(rows, words):
+    text = summaries.robustness_text(_robust(rows))
+    for word in words:
+        assert word in text, text
