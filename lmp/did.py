@@ -688,7 +688,14 @@ class EventStudyResult:
         num, den = self.pretrend_df
         trusted = self.pretrend_p_ri if self.pretrend_ri_placebos else self.pretrend_p
         kind = "randomization inference" if self.pretrend_ri_placebos else "CR1"
-        if significant(trusted, alpha):
+        smallest = 1 / (1 + self.pretrend_ri_placebos) if self.pretrend_ri_placebos else 0.0
+        if smallest > alpha:
+            meaning = (
+                f"With only {self.pretrend_ri_placebos} placebo regions randomization inference "
+                f"cannot reject at {alpha:.0%} (its smallest possible p is {smallest:.3f}), so it "
+                "cannot decide whether the trends were parallel."
+            )
+        elif significant(trusted, alpha):
             meaning = (
                 f"By {kind} the trends **differed before the start**: the parallel-trends "
                 "assumption is in doubt for this design, and its DiD estimate may continue a "

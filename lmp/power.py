@@ -142,8 +142,9 @@ def dilution_text(row: pd.Series, unit: str) -> str:
         f"The target group is **{100 * row['target_share']:.1f}%** of the proeftuin's persons. "
         f"Its estimated effect of {row['target_effect']:,.2f} {unit} would move the population mean "
         f"by {row['implied_population_effect']:,.2f} {unit} "
-        f"({row['implied_population_effect_with_spillover']:,.2f} with the estimated spillover on "
-        f"everybody else). "
+        f"({row['implied_population_effect_with_spillover']:,.2f} adding the non-target-group "
+        "difference, target minus triple: spillover, or anything else that moved the rest of the "
+        "population). "
     )
     if not np.isfinite(ri):
         return implied + (

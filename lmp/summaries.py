@@ -238,6 +238,8 @@ def inference_table(results: pd.DataFrame) -> pd.DataFrame:
     A WCR p-value of 0 from random draws is shown as ``"< 1/B"`` (:func:`lmp.inference.bootstrap_p_text`).
     """
     columns = [c for c in INFERENCE_COLUMNS if c in results]
+    if "true_value" in columns and results["true_value"].isna().all():
+        columns.remove("true_value")  # real data: there is no truth to show
     table = results[columns].copy()
     if {"p_wcr", "wcr_draws", "wcr_enumerated"} <= set(results.columns):
         table["p_wcr"] = [
@@ -410,8 +412,11 @@ def agreement(row, alpha: float = 0.05) -> str:
     with the same sign, or both not; :func:`lmp.inference.significant`) **and** the synthetic
     control's estimate lies inside the DiD's randomization-inference interval. Same verdict but
     an estimate outside that interval: they *differ in size*. Different verdicts, or significant
-    effects of opposite sign: they *disagree*.
+    effects of opposite sign: they *disagree*. When the DiD's RI interval is unbounded (too few
+    placebo regions) there is nothing to compare with: *cannot compare*.
     """
+    if not (np.isfinite(row.did_ci_ri_low) and np.isfinite(row.did_ci_ri_high)):
+        return "cannot compare"
     sc_sig, did_sig = significant(row.sc_p_gap, alpha), significant(row.did_p_ri, alpha)
     opposite = sc_sig and did_sig and np.sign(row.sc_estimate) != np.sign(row.did_estimate)
     if sc_sig != did_sig or opposite:
@@ -432,6 +437,11 @@ def agreement_text(row, alpha: float = 0.05) -> str:
         return (
             f"{numbers}: they **agree**: the same verdict at {alpha:.0%} and the synthetic "
             "control's estimate inside the DiD's interval."
+        )
+    if verdict == "cannot compare":
+        return (
+            f"{numbers}: they **cannot be compared**: with too few placebo regions the DiD's "
+            "interval is unbounded."
         )
     if verdict == "differ in size":
         return (
@@ -595,11 +605,11 @@ def answer_text(
     if significant(float(row["p_ri"]), alpha):
         direction = "rose" if row["estimate"] > 0 else "fell"
         text = (
-            f"**Answer.** From {start} on, age-sex adjusted cost per insured-year in {name} "
-            f"{direction} by {_euro(abs(row['estimate']))} more than in the comparison "
-            f"municipalities ({interval}; {p}; {window}). This is a detectable difference at "
-            "population level; whether the proeftuin caused it depends on the pre-trends and the "
-            "comparison group (below)."
+            f"**Answer.** On average over the years from {start} on, age-sex adjusted cost per "
+            f"insured-year in {name} {direction} by {_euro(abs(row['estimate']))} more than in "
+            f"the comparison municipalities ({interval}; {p}; {window}). This is a detectable "
+            "difference at population level; whether the proeftuin caused it depends on when it "
+            "opened (event study), on the pre-trends and on the comparison group (below)."
         )
     else:
         mde = float(row["mde_ri"])
@@ -744,23 +754,42 @@ def robustness_table(
 
 
 def robustness_text(table: pd.DataFrame, alpha: float = 0.05) -> str:
-    """Whether the primary verdict (detectable or not, by RI) holds under every design choice."""
+    """Whether the primary verdict (detectable or not, by RI) holds under every design choice.
+
+    Choices that leave the estimate unchanged (e.g. no bordering municipality on land, or every
+    member sourced) are not counted as confirmations. With an unbounded primary RI interval (too
+    few placebo regions) nothing can be judged.
+    """
     primary = table.iloc[0]
+    if "ci_ri_low" in table and not (
+        np.isfinite(primary["ci_ri_low"]) and np.isfinite(primary["ci_ri_high"])
+    ):
+        return (
+            "With too few placebo regions, randomization inference cannot judge the primary "
+            "estimate, so how it moves with the design choices cannot be judged either."
+        )
     verdict = significant(primary["p_ri"], alpha)
-    done = table.iloc[1:][table.iloc[1:]["note"] == ""]
+    rest = table.iloc[1:]
+    estimable = rest[rest["note"] == ""]
+    same = estimable[np.isclose(estimable["estimate"], primary["estimate"], rtol=1e-9, atol=1e-9)]
+    done = estimable.drop(index=same.index)
     changed = [r["choice"] for _, r in done.iterrows() if significant(r["p_ri"], alpha) != verdict]
-    skipped = list(table.iloc[1:][table.iloc[1:]["note"] != ""]["choice"])
+    skipped = list(rest[rest["note"] != ""]["choice"])
     what = "a detectable difference" if verdict else "no detectable effect"
-    if not changed:
+    if done.empty:
+        text = f"No other design choice changes the estimate; the primary verdict is {what}."
+    elif not changed:
         text = f"The primary verdict, {what}, holds under all {len(done)} other design choices."
     else:
         text = (
             f"The primary verdict, {what}, **changes** under {len(changed)} of {len(done)} other "
             f"design choices ({'; '.join(changed)}): it depends on how the comparison is made."
         )
-    lo, hi = done["estimate"].min(), done["estimate"].max()
     if len(done):
+        lo, hi = done["estimate"].min(), done["estimate"].max()
         text += f" The estimate ranges from {_euro(lo)} to {_euro(hi)} across them."
+    if len(same):
+        text += f" Identical to the primary (no change in the design): {'; '.join(same['choice'])}."
     if skipped:
         text += f" Not estimable: {'; '.join(skipped)} (see the note column)."
     return text

@@ -219,6 +219,14 @@ display(Image(filename=str(plots.save(fig, output_dir, "inference"))))
 # inference, the one to trust here, as for the DiD itself).
 
 # %%
+if real:
+    display(
+        Markdown(
+            "*On the open data, sections 5 to 7 use the **crude** designs of the first table of "
+            "section 4 (not age-sex adjusted); the primary analysis and its pre-trend test are "
+            "the age-sex adjusted ones above.*"
+        )
+    )
 studies = [
     did.event_study(
         data,

@@ -168,3 +168,49 @@ def test_robustness_words_follow_the_verdicts(rows, words):
     text = summaries.robustness_text(_robust(rows))
     for word in words:
         assert word in text, text
+
+
+def test_unbounded_intervals_are_said_to_decide_nothing(cells):
+    row = _sc(4.7, 0.5, -82.8, 0.26, -np.inf, np.inf)
+    assert summaries.agreement(row) == "cannot compare"
+    assert "**cannot be compared**" in summaries.agreement_text(row)
+    table = pd.DataFrame(
+        [
+            {
+                "choice": "primary",
+                "estimate": -57.0,
+                "ci_ri_low": -np.inf,
+                "ci_ri_high": np.inf,
+                "p_ri": 0.26,
+                "note": "",
+            },
+            {
+                "choice": "crude",
+                "estimate": -80.0,
+                "ci_ri_low": -np.inf,
+                "ci_ri_high": np.inf,
+                "p_ri": 0.3,
+                "note": "",
+            },
+        ]
+    )
+    assert "cannot judge the primary estimate" in summaries.robustness_text(table)
+    study = did.event_study(cells, PROEFTUIN, "cost_total", "target", ri_reps=49, seed=3)
+    few = dataclasses.replace(study, pretrend_ri_placebos=18, pretrend_p_ri=0.895)
+    assert "cannot decide whether the trends were parallel" in few.pretrend_text()
+    assert "smallest possible p is 0.053" in few.pretrend_text()
+
+
+def test_choices_that_change_nothing_are_not_counted_as_confirmations():
+    table = _robust(
+        [
+            ("primary", 44.25, 0.23, ""),
+            ("neighbours out", 44.25, 0.23, ""),
+            ("province", -42.5, 0.31, ""),
+        ]
+    )
+    text = summaries.robustness_text(table)
+    assert "holds under all 1 other" in text
+    assert "Identical to the primary (no change in the design): neighbours out" in text
+    only_same = _robust([("primary", 44.25, 0.23, ""), ("neighbours out", 44.25, 0.23, "")])
+    assert "No other design choice changes the estimate" in summaries.robustness_text(only_same)
