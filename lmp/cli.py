@@ -139,12 +139,17 @@ def _jobs(args: argparse.Namespace) -> list[render.Job]:
     return render.all_jobs(args.data, args.outputs)
 
 
+def _for_each_set(args: argparse.Namespace, run) -> int:
+    """``run`` once per batch of :func:`_sets`, with that batch's data and outputs; the worst exit
+    code of them all."""
+    return max(
+        run(argparse.Namespace(**{**vars(args), "data": data, "outputs": outputs}))
+        for data, outputs in _sets(args)
+    )
+
+
 def _render(args: argparse.Namespace) -> int:
-    codes = []
-    for data, outputs in _sets(args):
-        one = argparse.Namespace(**{**vars(args), "data": data, "outputs": outputs})
-        codes.append(_render_set(one))
-    return max(codes)
+    return _for_each_set(args, _render_set)
 
 
 def _render_set(args: argparse.Namespace) -> int:
@@ -189,11 +194,7 @@ def _render_set(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    codes = []
-    for data, outputs in _sets(args):
-        one = argparse.Namespace(**{**vars(args), "data": data, "outputs": outputs})
-        codes.append(_check_set(one))
-    return max(codes)
+    return _for_each_set(args, _check_set)
 
 
 def _check_set(args: argparse.Namespace) -> int:

@@ -79,7 +79,7 @@ class Dataset:
     @property
     def scheme(self) -> str:
         """``'agesex'`` when segments are sex x age classes, else ``'morbidity'``."""
-        return "agesex" if self.frame["segment"].iloc[0][:2] in ("M_", "V_") else "morbidity"
+        return segment_scheme(self.frame)
 
     @property
     def has_sumsq(self) -> bool:
@@ -89,6 +89,12 @@ class Dataset:
     @property
     def years(self) -> list[int]:
         return sorted(int(y) for y in self.frame["year"].unique())
+
+
+def segment_scheme(frame: pd.DataFrame) -> str:
+    """``'agesex'`` when a contract table's segments are sex x age classes (``M_``/``V_`` codes;
+    the contract holds one scheme per file), else ``'morbidity'``."""
+    return "agesex" if str(frame["segment"].iloc[0])[:2] in ("M_", "V_") else "morbidity"
 
 
 def truth_path(data_path: str | Path) -> Path:

@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass, replace
 import numpy as np
 import pandas as pd
 
-from lmp.contract import Dataset
+from lmp.contract import Dataset, segment_scheme
 from lmp.errors import DesignError, ParameterError
 from lmp.inference import (
     BOOTSTRAP_WEIGHTS,
@@ -153,16 +153,24 @@ def target_age_segments(spec: str, ref: Reference | None = None) -> list[str]:
     return sorted(chosen, key=list(classes["code"]).index)
 
 
-def _scheme(frame: pd.DataFrame) -> str:
-    return "agesex" if str(frame["segment"].iloc[0])[:2] in ("M_", "V_") else "morbidity"
+def _target_spec(proeftuin: str, ref: Reference, options: DesignOptions) -> str:
+    """The target ages asked for, else the proeftuin's ``target_ages`` in the reference data."""
+    return options.target_ages or str(ref.proeftuin(proeftuin).get("target_ages", ""))
+
+
+def _start_year(proeftuin: str, ref: Reference, options: DesignOptions) -> int:
+    """The first treated year asked for, else the proeftuin's ``start_year``."""
+    if options.start_year is not None:
+        return int(options.start_year)
+    return int(ref.proeftuin(proeftuin)["start_year"])
 
 
 def target_segments(
     frame: pd.DataFrame, proeftuin: str, ref: Reference, options: DesignOptions
 ) -> list[str]:
     """The segments of the target group: by age on age-sex data, by segment otherwise."""
-    if _scheme(frame) == "agesex":
-        spec = options.target_ages or ref.proeftuin(proeftuin).get("target_ages", "")
+    if segment_scheme(frame) == "agesex":
+        spec = _target_spec(proeftuin, ref, options)
         if not spec:
             raise ParameterError(f"no target ages for '{proeftuin}': give them (--target-ages)")
         return target_age_segments(spec, ref)
@@ -199,17 +207,17 @@ def study_cells(
         raise ParameterError(
             f"unknown adjustment '{options.adjust}'; choose one of {', '.join(ADJUSTMENTS)}"
         )
-    row = ref.proeftuin(proeftuin)
+    ref.proeftuin(proeftuin)  # an unknown slug fails here, before any data work
     ref.outcome(outcome)
     frame = _frame(data)
-    scheme = _scheme(frame)
+    scheme = segment_scheme(frame)
     if options.adjust == "agesex" and (design == "triple" or scheme != "agesex"):
         raise ParameterError(
             "age-sex adjustment is for the population and target designs on data in sex x age "
             "classes (the triple design already compares age groups within each municipality-year)"
         )
     first, last = options.years or (REAL_DATA_YEARS if scheme == "agesex" else (0, 9999))
-    start = int(options.start_year if options.start_year is not None else row["start_year"])
+    start = _start_year(proeftuin, ref, options)
     frame = frame[(frame["outcome"] == outcome) & frame["year"].between(first, last)]
     if frame.empty:
         raise DesignError(f"the data hold no rows for outcome '{outcome}' in {first}-{last}")
@@ -249,9 +257,8 @@ def study_cells(
     return cells
 
 
-def _base_codes(code: str, ref: Reference) -> set[str]:
-    """The 2020 municipalities a code stands for (itself, or those it was formed from)."""
-    base = set(ref.gemeenten["gemeente_code"])
+def _base_codes(code: str, ref: Reference, base: set[str]) -> set[str]:
+    """The 2020 municipalities (``base``) a code stands for: itself, or those it was formed from."""
     return {code} if code in base else (ref.ancestors or {}).get(code, set()) & base
 
 
@@ -264,9 +271,10 @@ def _restrict_pool(
             f"unknown comparison '{options.comparison}'; choose one of {', '.join(COMPARISONS)}"
         )
     province = ref.gemeenten.set_index("gemeente_code")["province"]
+    base = set(province.index)
     if options.comparison == "province":
         provinces = {province[c] for c in treated if c in province.index}
-        pool = {c for c in pool if {province[b] for b in _base_codes(c, ref)} & provinces}
+        pool = {c for c in pool if {province[b] for b in _base_codes(c, ref, base)} & provinces}
         if not pool:
             raise DesignError(
                 f"every municipality of {', '.join(sorted(provinces))} belongs to a proeftuin: "
@@ -277,7 +285,7 @@ def _restrict_pool(
 
         borders = neighbours(2020)
         near = set().union(*(borders.get(c, set()) for c in treated))
-        pool = {c for c in pool if not (_base_codes(c, ref) & near)}
+        pool = {c for c in pool if not (_base_codes(c, ref, base) & near)}
     return pool
 
 
@@ -578,11 +586,7 @@ def estimate(
         person_years=float(cells["person_years"].sum()),
         first_year=int(cells["year"].min()),
         last_year=int(cells["year"].max()),
-        start_year=int(
-            options.start_year
-            if options.start_year is not None
-            else (ref or load_reference()).proeftuin(proeftuin)["start_year"]
-        ),
+        start_year=_start_year(proeftuin, ref or load_reference(), options),
         adjust=options.adjust,
         target_ages=_target_label(data, proeftuin, design, ref, options),
         mde_cr1=mde_normal(test.se, test.df, alpha),
@@ -616,10 +620,9 @@ def _target_label(
     options: DesignOptions,
 ) -> str | None:
     """The target ages used (age-sex data, target and triple designs), else None."""
-    if design == "population" or data is None or _scheme(_frame(data)) != "agesex":
+    if design == "population" or data is None or segment_scheme(_frame(data)) != "agesex":
         return None
-    ref = ref or load_reference()
-    return options.target_ages or str(ref.proeftuin(proeftuin).get("target_ages", "")) or None
+    return _target_spec(proeftuin, ref or load_reference(), options) or None
 
 
 def estimate_all(
@@ -749,11 +752,7 @@ def event_study(
     ref = ref or load_reference()
     options = options or DesignOptions()
     cells = study_cells(data, proeftuin, outcome, design, ref, options)
-    start = int(
-        options.start_year
-        if options.start_year is not None
-        else ref.proeftuin(proeftuin)["start_year"]
-    )
+    start = _start_year(proeftuin, ref, options)
     rel = cells["year"] - start
     treated_rel = sorted(rel[cells["treated"] == 1].unique())
     reference = max(k for k in treated_rel if k < 0)

@@ -94,13 +94,13 @@ class Reference:
     outcomes: pd.DataFrame
     agesex: pd.DataFrame  # sex x age class segments of the open data (segments_agesex.csv)
     members: pd.DataFrame = None  # proeftuin_members.csv: membership, confidence, partial, source
-    other_codes: frozenset[str] = frozenset()  # municipalities of other classifications
     ancestors: dict = None  # code -> every earlier code it was formed from (gemeente_changes.csv)
 
     @property
     def known_codes(self) -> set[str]:
         """Every municipality code of any classification lmp knows (2020 and the reorganisations)."""
-        return set(self.gemeenten["gemeente_code"]) | set(self.other_codes)
+        codes = set(self.gemeenten["gemeente_code"]) | set(self.ancestors or {})
+        return codes.union(*(self.ancestors or {}).values())
 
     def proeftuin(self, slug: str) -> pd.Series:
         """The row of one proeftuin; raises :class:`CatalogueError` for an unknown slug."""
@@ -236,15 +236,6 @@ def _ancestors(reference_dir: Path) -> dict[str, set[str]]:
     return result
 
 
-def _other_codes(reference_dir: Path) -> set[str]:
-    """Codes that appear in the reorganisation table (``gemeente_changes.csv``), if there is one."""
-    path = Path(reference_dir) / "gemeente_changes.csv"
-    if not path.exists():
-        return set()
-    changes = pd.read_csv(path, dtype=str, keep_default_na=False, usecols=["old_code", "new_code"])
-    return set(changes["old_code"]) | set(changes["new_code"])
-
-
 @lru_cache(maxsize=4)
 def load_reference(reference_dir: Path = REFERENCE_DIR) -> Reference:
     """Read and cross-check the catalogues in ``reference_dir`` (cached per directory)."""
@@ -273,7 +264,6 @@ def load_reference(reference_dir: Path = REFERENCE_DIR) -> Reference:
         segments=segments.reset_index(drop=True),
         outcomes=outcomes,
         agesex=agesex.reset_index(drop=True),
-        other_codes=frozenset(_other_codes(reference_dir)),
         ancestors=_ancestors(reference_dir),
     )
     _check(ref)

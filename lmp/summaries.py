@@ -155,14 +155,16 @@ def trends(
     frame = data.frame[data.frame["outcome"] == outcome]
     frame = frame.assign(area=_group(frame["gemeente_code"], slug, ref)).dropna(subset=["area"])
     targets = set(_targets(data, slug, ref))
-    standard = data.frame[data.frame["outcome"] == outcome].groupby("segment")["person_years"].sum()
+    if standardise:  # each stratum's share of all person-years of this outcome
+        everyone = data.frame[data.frame["outcome"] == outcome]
+        standard_weights = everyone.groupby("segment")["person_years"].sum()
     parts = []
     for group, part in [("population", frame), ("target", frame[frame["segment"].isin(targets)])]:
         keys = ["area", "year", "segment"] if standardise else ["area", "year"]
         sums = part.groupby(keys, as_index=False)[["n_persons", "person_years", "value_sum"]].sum()
         sums["mean"] = sums["value_sum"] / sums["person_years"]
         if standardise:
-            sums["w"] = sums["segment"].map(standard)
+            sums["w"] = sums["segment"].map(standard_weights)
             sums["wm"] = sums["w"] * sums["mean"]
             sums = sums.groupby(["area", "year"], as_index=False)[
                 ["n_persons", "person_years", "w", "wm"]
