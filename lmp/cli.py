@@ -40,11 +40,16 @@ did = _Lazy("lmp.did")
 synth = _Lazy("lmp.synth")
 
 
-def load_data(path):
+def load_data(path, **options):
     """:func:`lmp.contract.load_data`, imported on first use."""
     from lmp.contract import load_data as load
 
-    return load(path)
+    return load(path, **options)
+
+
+def _reading(args: argparse.Namespace) -> dict:
+    """The options of :func:`lmp.contract.load_data` given on the command line."""
+    return {"decimal": args.decimal, "missing_segments": args.missing_segments}
 
 
 def _synth(args: argparse.Namespace) -> int:
@@ -52,6 +57,7 @@ def _synth(args: argparse.Namespace) -> int:
         seed=args.seed,
         comparison_municipalities=args.comparison_municipalities,
         outcomes=args.outcomes,
+        scenario=args.scenario,
     )
     data, truth = synth.generate(cfg)
     path = synth.write_dataset(data, truth, args.out)
@@ -77,8 +83,41 @@ def _import_vektis(args: argparse.Namespace) -> int:
     return 0
 
 
+def _aggregate(args: argparse.Namespace) -> int:
+    from lmp import aggregate
+
+    result = aggregate.aggregate(
+        args.input,
+        scheme=args.scheme,
+        classification=args.classification,
+        outcomes=args.outcomes,
+        memory_limit=args.memory_limit or aggregate.DEFAULT_MEMORY_LIMIT,
+        threads=args.threads,
+    )
+    written = aggregate.write_aggregate(result, args.out)
+    report = result.report
+    print(
+        f"{report.file}: {report.rows_in:,} rows in, {report.rows_aggregated:,} aggregated, "
+        f"{sum(report.rows_set_aside.values()):,} set aside"
+    )
+    for reason, rows in report.rows_set_aside.items():
+        print(f"  set aside: {rows:,} row(s), {reason}")
+    if report.cells_insured_beyond_persons:
+        print(
+            f"  warning: {report.cells_insured_beyond_persons:,} cell(s) with more insured-years "
+            "than persons (overlapping spells or rows delivered twice), first "
+            + ", ".join(report.cells_insured_beyond_persons_first)
+        )
+    data = load_data(written[0])  # the written file meets the contract, or this raises
+    print(
+        f"wrote {len(data.frame):,} rows ({report.scheme} segments, municipalities of "
+        f"{report.analysis_classification}) to {written[0]}; import report {written[2].name}"
+    )
+    return 0
+
+
 def _validate(args: argparse.Namespace) -> int:
-    data = load_data(args.path)
+    data = load_data(args.path, **_reading(args))
     frame = data.frame
     print(
         f"{args.path}: OK - {len(frame):,} rows, {frame['gemeente_code'].nunique()} municipalities, "
@@ -89,7 +128,7 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _did(args: argparse.Namespace) -> int:
-    data = load_data(args.data)
+    data = load_data(args.data, **_reading(args))
     if args.reps is not None and args.reps < 1:
         raise ParameterError("--reps must be at least 1")
     result = did.estimate(
@@ -119,6 +158,25 @@ def _did(args: argparse.Namespace) -> int:
     else:
         print(result.summary())
     return 0
+
+
+def _reading_options(parser: argparse.ArgumentParser) -> None:
+    """--decimal and --missing-segments: how :func:`lmp.contract.load_data` reads the data file."""
+    parser.add_argument(
+        "--decimal",
+        choices=[".", ","],
+        default=None,
+        help="decimal mark of a CSV file (default: '.' for comma-separated files, else inferred; "
+        "a file where it is ambiguous, e.g. only values like 312.345, is refused)",
+    )
+    parser.add_argument(
+        "--missing-segments",
+        choices=["error", "allow"],
+        default=None,
+        help="a municipality x year x outcome lacking a segment that other rows have: refuse "
+        "(error) or accept (allow); default: accept only cells the import report documents as "
+        "suppressed at the source",
+    )
 
 
 def _json_ready(row: dict) -> dict:
@@ -235,6 +293,13 @@ def build_parser(with_schema: bool = False) -> argparse.ArgumentParser:
         "--comparison-municipalities", type=int, default=None, help="sample the comparison pool"
     )
     p.add_argument("--outcomes", nargs="+", default=None, help="outcome codes (default: all)")
+    p.add_argument(
+        "--scenario",
+        choices=sorted(synth.SCENARIOS),
+        default="parallel",
+        help="parallel trends (default), a pre-start trend in the proeftuinen, a regional shock "
+        "on them and their neighbours, or spillover of the effects to neighbouring municipalities",
+    )
     p.set_defaults(func=_synth)
 
     p = sub.add_parser("import", help="turn published files into the data contract")
@@ -254,12 +319,42 @@ def build_parser(with_schema: bool = False) -> argparse.ArgumentParser:
     v.add_argument("--year", type=int, default=None, help="the data year (one file only)")
     v.set_defaults(func=_import_vektis)
 
+    p = sub.add_parser(
+        "aggregate", help="person-year microdata (Parquet or CSV) into the data contract"
+    )
+    p.add_argument("input", type=Path, help="person-year rows: .parquet, .csv or .csv.gz")
+    p.add_argument("--out", type=Path, required=True, help="a .parquet or .csv path")
+    p.add_argument(
+        "--scheme",
+        choices=["agesex", "morbidity"],
+        required=True,
+        help="segments: the 38 sex x age classes, or the morbidity segments of segments.csv",
+    )
+    p.add_argument(
+        "--classification",
+        default="2020",
+        help="analysis classification: a year (1 January) or a date (default 2020)",
+    )
+    p.add_argument(
+        "--outcomes", nargs="+", default=None, help="outcome columns (default: all in the file)"
+    )
+    p.add_argument(
+        "--memory-limit",
+        default=None,
+        help="DuckDB's memory limit, e.g. 2GB; beyond it, it spills to a temporary folder "
+        "(default: lmp.aggregate.DEFAULT_MEMORY_LIMIT)",
+    )
+    p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
+    p.set_defaults(func=_aggregate)
+
     p = sub.add_parser("validate", help="check a data file against the data contract")
     p.add_argument("path", type=Path)
+    _reading_options(p)
     p.set_defaults(func=_validate)
 
     p = sub.add_parser("did", help="estimate one difference-in-differences design")
     p.add_argument("--data", type=Path, default=Path(render.DEFAULT_DATA))
+    _reading_options(p)
     p.add_argument("--proeftuin", required=True, help="proeftuin slug, e.g. mijnzorg")
     p.add_argument("--outcome", required=True, help="outcome code, e.g. cost_total")
     p.add_argument("--design", choices=did.DESIGNS, default="target")
@@ -288,9 +383,10 @@ def build_parser(with_schema: bool = False) -> argparse.ArgumentParser:
     p.add_argument(
         "--match",
         choices=did.RI_MATCHES,
-        default="persons",
-        help="placebo regions match the proeftuin's number of municipalities and its persons"
-        " (within a factor 1.5; default), or the number only",
+        default=did.REPORT_RI_MATCH,
+        help="placebo regions: contiguous (neighbouring municipalities, as many as the proeftuin's,"
+        " within a factor 1.5 of its persons; default, as in the reports), persons (the same, not"
+        " necessarily neighbours), or municipalities (the number only)",
     )
     p.add_argument("--seed", type=int, default=0, help="seed for bootstrap draws and placebos")
     p.add_argument(
@@ -321,7 +417,10 @@ def build_parser(with_schema: bool = False) -> argparse.ArgumentParser:
         "--comparison",
         choices=did.COMPARISONS,
         default="country",
-        help="comparison municipalities: the whole country (default) or the proeftuin's province",
+        help=(
+            "comparison municipalities: the whole country (default), the proeftuin's province or "
+            "its COROP region(s)"
+        ),
     )
     p.add_argument(
         "--exclude-neighbours",

@@ -19,8 +19,21 @@ Cell means are ``value_sum / person_years``. With ``value_sumsq`` cell variances
 person-weighted regression on cell-level regressors, are exact as if run on the individual rows.
 
 CSV (also gzipped) and Parquet are read. CSV may follow Dutch conventions: ';' separators, decimal
-commas (with '.' thousands grouping), a UTF-8 byte-order mark. A value of '1.234' without any decimal
-comma in its column is read as one point two three four.
+commas (with '.' thousands grouping), a UTF-8 byte-order mark. The decimal mark is one per file:
+
+* declared: ``load_data(path, decimal=",")`` (the other mark then groups thousands: '312.345' is
+  312345) or ``decimal="."`` ('1,234.5' is 1234.5);
+* comma-separated files: '.' (a comma inside a value would have to be quoted);
+* otherwise inferred, and only from values that settle it: '1.234,5', '0,5', '108000,5' or
+  '250.000.000' mean a decimal comma; '1,234.5', '0.5', '1.5e8' or '1,000,000' a decimal point.
+  A value such as '312.345' or '1,234' (one mark followed by exactly three digits) reads either way;
+  if no value settles the mark the file is refused, naming the first such value.
+
+Every segment a file holds must be there for every municipality x year x outcome it holds: a
+missing cell is not a zero, and leaving it out silently moves every mean and estimate that sums over
+segments. :func:`load_data` refuses a missing cell unless ``missing_segments="allow"``, or the file's
+import report accounts for it (the publisher suppressed the cell: ``cells_absent``, as in the Vektis
+open data); the cells missing are then listed in :attr:`Dataset.missing_cells`.
 
 Every problem raises :class:`~lmp.errors.ContractError` naming the file, column and first offending
 row; rows are never dropped silently.
@@ -29,13 +42,14 @@ row; rows are never dropped silently.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from lmp.errors import ContractError
+from lmp.errors import ContractError, ParameterError
 from lmp.reference import Reference, load_reference
 
 COLUMNS = [
@@ -57,9 +71,36 @@ YEAR_RANGE = (1990, 2100)
 # Relative tolerance for identities that hold exactly on person-level data but pass through floats.
 _RTOL = 1e-9
 
-_PLAIN = r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?"
-_COMMA = r"[+-]?\d+,\d*"
-_GROUPED = r"[+-]?\d{1,3}(?:\.\d{3})+(?:,\d*)?"
+NUMERIC_COLUMNS = ["year", "n_persons", "person_years", "value_sum", "value_sumsq"]
+DECIMAL_MARKS = (".", ",")
+MARK_NAMES = {".": "decimal point", ",": "decimal comma"}
+# What load_data does with a municipality x year x outcome that lacks a segment others have.
+MISSING_SEGMENTS = ("error", "allow")
+GROUP = ["gemeente_code", "year", "outcome"]  # the cells of one group are its segments
+# How many groups and segments an error message lists before it only counts.
+_SHOWN = 3
+
+
+def _number_pattern(decimal: str) -> str:
+    """A regular expression for a number written with ``decimal`` as its decimal mark.
+
+    The other mark may group thousands: groups of exactly three digits after a first group of one
+    to three digits that does not start with 0 ('250.000.000,5' with a decimal comma). Ungrouped
+    numbers may have an exponent ('1.5e8'); a lone mark may start or end them ('.5', '5.').
+    """
+    mark = re.escape(decimal)
+    group = re.escape(_other_mark(decimal))
+    ungrouped = rf"(?:\d+(?:{mark}\d*)?|{mark}\d+)(?:[eE][+-]?\d+)?"
+    grouped = rf"[1-9]\d{{0,2}}(?:{group}\d{{3}})+(?:{mark}\d*)?"
+    return rf"[+-]?(?:{ungrouped}|{grouped})"
+
+
+def _other_mark(decimal: str) -> str:
+    """The thousands separator that goes with decimal mark ``decimal``."""
+    return "," if decimal == "." else "."
+
+
+_NUMBER = {mark: _number_pattern(mark) for mark in DECIMAL_MARKS}
 
 
 @dataclass
@@ -68,6 +109,9 @@ class Dataset:
 
     ``synthetic`` is true when a ground-truth sidecar (``<stem>.truth.json``) beside the data file
     says the data were generated; reports then label every figure and table as synthetic.
+    ``missing_cells`` lists the segment cells the table lacks (columns ``gemeente_code``, ``year``,
+    ``segment``, ``outcome``; see :func:`missing_segment_cells`), empty when every municipality x
+    year x outcome has every segment; a report can state ``len(data.missing_cells)``.
     """
 
     frame: pd.DataFrame
@@ -75,6 +119,7 @@ class Dataset:
     synthetic: bool = False
     truth: dict = field(default_factory=dict)
     provenance: dict = field(default_factory=dict)
+    missing_cells: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=KEY))
 
     @property
     def scheme(self) -> str:
@@ -116,6 +161,7 @@ class _Reader:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.is_text = not path.name.lower().endswith(".parquet")
+        self.separator: str | None = None  # known once a text file has been read
 
     def error(self, message: str, column: str | None = None, index: int | None = None):
         """A ContractError at 0-based data row ``index``."""
@@ -128,9 +174,10 @@ class _Reader:
             raise ContractError(str(self.path), "file not found")
         try:
             if self.is_text:
+                self.separator = self._separator()
                 return pd.read_csv(
                     self.path,
-                    sep=self._separator(),
+                    sep=self.separator,
                     dtype=str,
                     keep_default_na=False,
                     encoding="utf-8-sig",
@@ -152,8 +199,72 @@ class _Reader:
         return max(counts, key=lambda sep: counts[sep])
 
 
-def _parse_numbers(values: pd.Series, column: str, reader: _Reader) -> pd.Series:
-    """Numbers from text in either convention; one error for the first value that is neither."""
+def _number_text(values: pd.Series) -> pd.Series:
+    """Text values with surrounding blanks and non-breaking spaces (a thousands grouping) removed."""
+    return values.astype(str).str.strip().str.replace("\u00a0", "", regex=False)
+
+
+def _first(masks: dict[str, pd.Series]) -> tuple[int, str] | None:
+    """The (0-based row, column) of the first true value, row by row, columns in the given order."""
+    best: tuple[int, str] | None = None
+    for column, mask in masks.items():
+        hits = np.flatnonzero(mask.to_numpy())
+        if len(hits) and (best is None or hits[0] < best[0]):
+            best = (int(hits[0]), column)
+    return best
+
+
+def _infer_decimal(texts: dict[str, pd.Series], reader: _Reader) -> str | None:
+    """The decimal mark of a file's numeric text columns, from the values that settle it.
+
+    A value settles the mark when it is a number in one convention only ('1.234,5', '0,5',
+    '250.000.000' for a decimal comma; '1,234.5', '0.5', '1.5e8' for a decimal point). A value that
+    is a number in both and has a mark ('312.345', '1,234') is ambiguous. Returns ``None`` when no
+    value has a mark. Raises when values settle both marks, or none settles it and one is ambiguous.
+    """
+    point = {c: t.str.fullmatch(_NUMBER["."]) for c, t in texts.items()}
+    comma = {c: t.str.fullmatch(_NUMBER[","]) for c, t in texts.items()}
+    settles = {
+        ".": _first({c: point[c] & ~comma[c] for c in texts}),
+        ",": _first({c: comma[c] & ~point[c] for c in texts}),
+    }
+    if settles["."] and settles[","]:
+        earlier, later = sorted(settles, key=lambda mark: settles[mark])
+        row, column = settles[later]
+        first_row, first_column = settles[earlier]
+        raise reader.error(
+            f"'{texts[column].iloc[row]}' uses a {MARK_NAMES[later]} while row {first_row + 1} "
+            f"of column '{first_column}' ('{texts[first_column].iloc[first_row]}') uses a "
+            f"{MARK_NAMES[earlier]}; one file has one decimal mark",
+            column,
+            row,
+        )
+    for mark in DECIMAL_MARKS:
+        if settles[mark]:
+            return mark
+    marked = {c: point[c] & comma[c] & texts[c].str.contains(r"[.,]") for c in texts}
+    ambiguous = _first(marked)
+    if ambiguous is None:
+        return None
+    row, column = ambiguous
+    value = texts[column].iloc[row]
+    as_comma = float(value.replace(".", "").replace(",", "."))
+    as_point = float(value.replace(",", ""))
+    raise reader.error(
+        f"the decimal mark of '{value}' is ambiguous: it is {as_comma:g} with a decimal comma "
+        f"or {as_point:g} with a decimal point, and no value in the "
+        "file settles which. Declare it: load_data(path, decimal=',') or decimal='.' "
+        "(on the command line --decimal)",
+        column,
+        row,
+    )
+
+
+def _parse_numbers(
+    values: pd.Series, column: str, reader: _Reader, decimal: str | None = None
+) -> pd.Series:
+    """Numbers from a column, text written with decimal mark ``decimal`` (``None``: no value of
+    the file has a mark, '.' is used); one error for the first value that is not a number."""
     if pd.api.types.is_bool_dtype(values):
         raise reader.error("expected numbers, found true/false values", column)
     if pd.api.types.is_numeric_dtype(values):
@@ -162,33 +273,20 @@ def _parse_numbers(values: pd.Series, column: str, reader: _Reader) -> pd.Series
         if missing.any():
             raise reader.error("empty value", column, np.flatnonzero(missing)[0])
         return parsed
-    text = values.astype(str).str.strip().str.replace("\u00a0", "", regex=False)
+    text = _number_text(values)
     empty = text == ""
     if empty.any():
         raise reader.error("empty value", column, np.flatnonzero(empty)[0])
-    plain = text.str.fullmatch(_PLAIN)
-    comma = text.str.fullmatch(_COMMA)
-    grouped = text.str.fullmatch(_GROUPED)
-    if (comma | grouped & text.str.contains(",")).any():
-        # Dutch convention in this column: ',' is the decimal mark, '.' groups thousands.
-        mixed = plain & ~grouped
-        if (mixed & text.str.contains(r"\.", regex=True)).any():
-            first = np.flatnonzero(mixed & text.str.contains(r"\.", regex=True))[0]
-            raise reader.error(
-                f"'{text.iloc[first]}' uses a decimal point while other values in this column "
-                "use a decimal comma",
-                column,
-                first,
-            )
-        text = text.where(~grouped, text.str.replace(".", "", regex=False))
-        text = text.str.replace(",", ".", regex=False)
-        ok = text.str.fullmatch(_PLAIN)
-    else:
-        ok = plain
+    mark = decimal or "."
+    ok = text.str.fullmatch(_NUMBER[mark])
     if not ok.all():
         first = np.flatnonzero(~ok)[0]
-        raise reader.error(f"'{values.iloc[first]}' is not a number", column, first)
-    return text.astype(float)
+        value = values.iloc[first]
+        marked = decimal is not None and any(m in str(value) for m in DECIMAL_MARKS)
+        detail = f" with a {MARK_NAMES[mark]} (the file's decimal mark)" if marked else ""
+        raise reader.error(f"'{value}' is not a number{detail}", column, first)
+    text = text.str.replace(_other_mark(mark), "", regex=False)
+    return text.str.replace(mark, ".", regex=False).astype(float)
 
 
 def _whole(values: pd.Series, column: str, reader: _Reader) -> pd.Series:
@@ -341,11 +439,101 @@ def _check_duplicates(frame: pd.DataFrame, reader: _Reader) -> None:
         )
 
 
-def validate(raw: pd.DataFrame, path: str | Path, ref: Reference | None = None) -> pd.DataFrame:
+def missing_segment_cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """The segment cells a validated contract table lacks, sorted by key (columns :data:`KEY`).
+
+    A cell is missing when its municipality x year x outcome has rows but none for a segment that
+    occurs elsewhere in the table. Assumes the key is unique (checked by :func:`validate`), so a
+    group with as many rows as there are segments is complete. Groups are numbered with integer
+    codes (the real files have close to a million rows).
+    """
+    codes, names = zip(*(pd.factorize(frame[c]) for c in [*GROUP, "segment"]), strict=True)
+    n_years, n_outcomes, n_segments = len(names[1]), len(names[2]), len(names[3])
+    group = (codes[0] * n_years + codes[1]) * n_outcomes + codes[2]
+    sizes = np.bincount(group) if len(group) else np.zeros(0, dtype=int)
+    short = np.flatnonzero((sizes > 0) & (sizes < n_segments))
+    if not len(short):
+        return pd.DataFrame(columns=KEY)
+    expected = np.repeat(short, n_segments) * n_segments + np.tile(
+        np.arange(n_segments), len(short)
+    )
+    present = group * n_segments + codes[3]
+    cells = expected[~np.isin(expected, present)]
+    cells, segment = np.divmod(cells, n_segments)
+    rest, outcome = np.divmod(cells, n_outcomes)
+    gemeente, year = np.divmod(rest, n_years)
+    missing = pd.DataFrame(
+        {
+            "gemeente_code": np.asarray(names[0])[gemeente],
+            "year": np.asarray(names[1])[year],
+            "segment": np.asarray(names[3])[segment],
+            "outcome": np.asarray(names[2])[outcome],
+        }
+    )
+    return missing.sort_values(KEY).reset_index(drop=True)
+
+
+def _missing_segments_error(path: str | Path, missing: pd.DataFrame) -> ContractError:
+    """One error naming the first groups that lack segments, with the counts of all of them."""
+    groups = missing.groupby(GROUP, sort=True)["segment"].agg(list)
+
+    def listed(segments: list[str]) -> str:
+        shown = ", ".join(segments[:_SHOWN])
+        return shown + (f" and {len(segments) - _SHOWN} more" if len(segments) > _SHOWN else "")
+
+    (gemeente, year, outcome), segments = next(iter(groups.items()))
+    others = [f"{g} {y} {o} ({listed(s)})" for (g, y, o), s in list(groups.items())[1:_SHOWN]]
+    return ContractError(
+        str(path),
+        f"municipality {gemeente}, year {year}, outcome {outcome} lacks segment(s) "
+        f"{listed(segments)} that other rows of the file have"
+        + (f"; so do {', '.join(others)}" if others else "")
+        + f" ({len(missing)} missing cell(s) in {len(groups)} municipality x year x outcome "
+        "group(s)). A missing cell is not a zero: it silently moves every mean and estimate "
+        "summed over segments. Add the rows (n_persons 0 for an empty cell) or, if the source "
+        "suppressed small cells, load with missing_segments='allow' (the command line's "
+        "--missing-segments allow)",
+        column="segment",
+    )
+
+
+def _documented_as_absent(missing: pd.DataFrame, provenance: dict) -> bool:
+    """Whether a file's import report accounts for each of its missing cells.
+
+    The import report (:func:`import_report_path`) gives, per published file and so per year, the
+    number of cells absent from it (``cells_absent``: the publisher suppressed them). Every outcome
+    of a year is imported from the same rows, so each must lack exactly that many cells.
+    """
+    absent: dict[int, int] = {}
+    for report in provenance.get("files", []):
+        year = int(report["year"])
+        absent[year] = absent.get(year, 0) + int(report.get("cells_absent", 0))
+    counts = missing.groupby(["year", "outcome"]).size()
+    return bool(absent) and all(absent.get(int(y), 0) == n for (y, _), n in counts.items())
+
+
+def validate(
+    raw: pd.DataFrame,
+    path: str | Path,
+    ref: Reference | None = None,
+    decimal: str | None = None,
+    missing_segments: str = "error",
+) -> pd.DataFrame:
     """Check a raw table against the contract and return it typed and sorted by key.
 
     ``raw`` may hold strings (as read from CSV) or typed columns (Parquet, or a frame built in code).
+    ``decimal`` is the decimal mark of text numbers ('.' or ','); ``None`` infers it from the
+    values that settle it and refuses the table if some value is ambiguous (module docstring).
+    ``missing_segments``: ``"error"`` refuses a municipality x year x outcome that lacks a segment
+    other rows have (:func:`missing_segment_cells`), ``"allow"`` accepts it.
     """
+    if decimal not in (None, *DECIMAL_MARKS):
+        raise ParameterError(f"decimal must be '.' or ',' (or None to infer it), got {decimal!r}")
+    if missing_segments not in MISSING_SEGMENTS:
+        raise ParameterError(
+            f"missing_segments must be {' or '.join(map(repr, MISSING_SEGMENTS))}, "
+            f"got {missing_segments!r}"
+        )
     ref = ref or load_reference()
     reader = _Reader(Path(path))
     frame = _normalise_columns(raw.reset_index(drop=True), reader)
@@ -356,11 +544,19 @@ def validate(raw: pd.DataFrame, path: str | Path, ref: Reference | None = None) 
             raise reader.error("empty value", column, np.flatnonzero(empty)[0])
         frame[column] = text
     frame["gemeente_code"] = frame["gemeente_code"].str.upper()
+    numeric = [c for c in NUMERIC_COLUMNS if c in frame]
+    if decimal is None:
+        texts = {
+            c: _number_text(frame[c])
+            for c in numeric
+            if not pd.api.types.is_numeric_dtype(frame[c])
+            and not pd.api.types.is_bool_dtype(frame[c])
+        }
+        decimal = _infer_decimal(texts, reader)
+    for column in numeric:
+        frame[column] = _parse_numbers(frame[column], column, reader, decimal)
     for column in ["year", "n_persons"]:
-        frame[column] = _whole(_parse_numbers(frame[column], column, reader), column, reader)
-    for column in ["person_years", "value_sum", "value_sumsq"]:
-        if column in frame:
-            frame[column] = _parse_numbers(frame[column], column, reader)
+        frame[column] = _whole(frame[column], column, reader)
     if "person_years" not in frame:
         frame["person_years"] = frame["n_persons"].astype(float)
     if "value_sumsq" not in frame:
@@ -369,14 +565,40 @@ def validate(raw: pd.DataFrame, path: str | Path, ref: Reference | None = None) 
     _check_codes(frame, reader, ref)
     _check_values(frame, reader, ref)
     _check_duplicates(frame, reader)
-    return frame.sort_values(KEY, kind="mergesort").reset_index(drop=True)
+    frame = frame.sort_values(KEY, kind="mergesort").reset_index(drop=True)
+    if missing_segments == "error":
+        missing = missing_segment_cells(frame)
+        if not missing.empty:
+            raise _missing_segments_error(path, missing)
+    return frame
 
 
-def load_data(path: str | Path, ref: Reference | None = None) -> Dataset:
-    """Read, validate and return the contract table at ``path`` with its provenance."""
+def load_data(
+    path: str | Path,
+    ref: Reference | None = None,
+    decimal: str | None = None,
+    missing_segments: str | None = None,
+) -> Dataset:
+    """Read, validate and return the contract table at ``path`` with its provenance.
+
+    ``decimal``: the decimal mark of a text file, '.' or ','; ``None`` takes '.' for a
+    comma-separated file and otherwise infers it, refusing a file where it is ambiguous.
+    ``missing_segments``: ``"error"`` refuses a municipality x year x outcome that lacks a segment
+    other rows have, ``"allow"`` accepts it; ``None`` accepts it only when the file's import report
+    accounts for every missing cell as suppressed by the publisher (:func:`_documented_as_absent`).
+    Accepted missing cells are listed in :attr:`Dataset.missing_cells`.
+    """
+    if missing_segments not in (None, *MISSING_SEGMENTS):
+        raise ParameterError(
+            f"missing_segments must be {' or '.join(map(repr, MISSING_SEGMENTS))} "
+            f"(or None: as the import report documents), got {missing_segments!r}"
+        )
     path = Path(path)
     reader = _Reader(path)
-    frame = validate(reader.read(), path, ref)
+    raw = reader.read()
+    if decimal is None and reader.separator == ",":
+        decimal = "."
+    frame = validate(raw, path, ref, decimal, missing_segments="allow")
     truth: dict = {}
     sidecar = truth_path(path)
     if sidecar.exists():
@@ -385,10 +607,17 @@ def load_data(path: str | Path, ref: Reference | None = None) -> Dataset:
     imported = import_report_path(path)
     if imported.exists():
         provenance = json.loads(imported.read_text(encoding="utf-8"))
+    missing = missing_segment_cells(frame)
+    accepted = missing_segments == "allow" or (
+        missing_segments is None and _documented_as_absent(missing, provenance)
+    )
+    if not missing.empty and not accepted:
+        raise _missing_segments_error(path, missing)
     return Dataset(
         frame=frame,
         path=str(path),
         synthetic=bool(truth.get("synthetic")),
         truth=truth,
         provenance=provenance,
+        missing_cells=missing,
     )

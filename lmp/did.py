@@ -70,7 +70,8 @@ def _frame(data: Dataset | pd.DataFrame) -> pd.DataFrame:
 
 
 ADJUSTMENTS = ("none", "agesex")
-COMPARISONS = ("country", "province")
+COMPARISONS = ("country", "province", "corop")
+REGION_COLUMNS = {"province": "province", "corop": "corop"}  # columns of Reference.gemeenten
 # The default window for real (age-sex) data: the proeftuin period and before, without COVID 2020.
 REAL_DATA_YEARS = (2011, 2018)
 
@@ -92,7 +93,10 @@ class DesignOptions:
                      members then leave the design (they are in no comparison pool either).
     ``comparison``   ``"country"``: every municipality of no proeftuin; ``"province"``: only
                      those in the proeftuin's province(s), which removes province-wide trends
-                     (not identified when the whole province is the proeftuin).
+                     (not identified when the whole province is the proeftuin); ``"corop"``:
+                     only those in its COROP region(s) (``data/reference/corop.csv``, CBS),
+                     which removes regional trends at a finer level and leaves few comparisons.
+                     With one region, restricting the pool is the same as region x year effects.
     ``exclude_neighbours`` leave the municipalities bordering the proeftuin out of the
                      comparison pool (spillover; borders from the CBS 2020 boundaries).
     """
@@ -270,15 +274,16 @@ def _restrict_pool(
         raise ParameterError(
             f"unknown comparison '{options.comparison}'; choose one of {', '.join(COMPARISONS)}"
         )
-    province = ref.gemeenten.set_index("gemeente_code")["province"]
-    base = set(province.index)
-    if options.comparison == "province":
-        provinces = {province[c] for c in treated if c in province.index}
-        pool = {c for c in pool if {province[b] for b in _base_codes(c, ref, base)} & provinces}
+    base = set(ref.gemeenten["gemeente_code"])
+    if options.comparison in REGION_COLUMNS:
+        region = ref.gemeenten.set_index("gemeente_code")[REGION_COLUMNS[options.comparison]]
+        own = {region[c] for c in treated if c in region.index}
+        pool = {c for c in pool if {region[b] for b in _base_codes(c, ref, base)} & own}
         if not pool:
+            what = "province" if options.comparison == "province" else "COROP region"
             raise DesignError(
-                f"every municipality of {', '.join(sorted(provinces))} belongs to a proeftuin: "
-                f"the effect of '{proeftuin}' is not identified within its province"
+                f"every municipality of {', '.join(sorted(own))} belongs to a proeftuin: "
+                f"the effect of '{proeftuin}' is not identified within its {what}"
             )
     if options.exclude_neighbours:
         from lmp.geo import neighbours  # reads the boundaries only when asked
@@ -483,7 +488,7 @@ class DidResult:
             lines.append(
                 f"  randomization inference: p = {self.p_ri:.4f}, "
                 f"{level}% CI [{self.ci_ri_low:.4f}, {self.ci_ri_high:.4f}] "
-                f"({self.ri_placebos} {how} placebo regions, matched on {self.ri_match})"
+                f"({self.ri_placebos} {how} placebo regions of {MATCH_WORDS[self.ri_match]})"
             )
         lines.append(
             f"  persons   {self.n_persons:,}   municipalities {self.n_clusters}"
@@ -667,6 +672,10 @@ class EventStudyResult:
     pretrend_ri_enumerated: bool = False
     pretrend_ri_excluded: int = 0  # comparison municipalities not drawn: a year missing
     pretrend_ri_match: str = ""  # placebo regions matched on "municipalities" or also "persons"
+    # the event-study coefficients of every placebo region (rows: placebos, columns: the relative
+    # years of ``vcov``); None when RI was not run. They give the RI bands and the RI-based
+    # sensitivity bounds (:func:`lmp.sensitivity.placebo_half_width`).
+    placebo_coefs: pd.DataFrame | None = None
 
     def _ri_words(self) -> str:
         if not self.pretrend_ri_placebos:
@@ -679,7 +688,8 @@ class EventStudyResult:
             else ""
         )
         return (
-            f"; against {which} placebo regions matched on {self.pretrend_ri_match}{left_out}"
+            f"; against {which} placebo regions of {MATCH_WORDS[self.pretrend_ri_match]}"
+            f"{left_out}"
             f" (RI) p = {self.pretrend_p_ri:.3f}"
         )
 
@@ -736,14 +746,18 @@ def event_study(
     seed: int = 0,
     ri_match: str = "persons",
     options: DesignOptions | None = None,
+    cells: pd.DataFrame | None = None,
 ) -> EventStudyResult:
     """Event study for the population or target design; the reference is the last pre-start year.
 
     The joint pre-trend test is the CR1 Wald F test of all leads. With ``ri_reps > 0`` the same F
-    statistic is also judged against placebo regions (see :func:`pretrend_placebo_f`): ``p_ri =
+    statistic is also judged against placebo regions (see :func:`placebo_event_studies`): ``p_ri =
     (1 + #{placebo F >= F}) / (1 + placebos)``, which does not lean on CR1's few-cluster
     approximation (CR1 over-rejects with few treated municipalities, so its p is too small).
-    Placebo regions match the region as in :func:`randomization_inference` (``ri_match``).
+    Placebo regions match the region as in :func:`randomization_inference` (``ri_match``); their
+    coefficients give every year a randomization-inference interval (``ci_ri_low``,
+    ``ci_ri_high``) and are kept in ``placebo_coefs``. ``cells`` (from :func:`study_cells`,
+    possibly relabelled, as simulation studies do) replaces the cells built from ``data``.
     """
     if design == "triple":
         raise ParameterError("the event study is defined for the 'population' and 'target' designs")
@@ -751,7 +765,8 @@ def event_study(
         raise ParameterError(f"ri_reps must be >= 0, got {ri_reps}")
     ref = ref or load_reference()
     options = options or DesignOptions()
-    cells = study_cells(data, proeftuin, outcome, design, ref, options)
+    if cells is None:
+        cells = study_cells(data, proeftuin, outcome, design, ref, options)
     start = _start_year(proeftuin, ref, options)
     rel = cells["year"] - start
     treated_rel = sorted(rel[cells["treated"] == 1].unique())
@@ -788,15 +803,18 @@ def event_study(
     )
     table = pd.DataFrame(rows).sort_values("rel_year").reset_index(drop=True)
     leads = [j for j, k in enumerate(periods) if k < reference]
-    ri = {}
+    ri: dict = {}
+    if ri_reps:
+        placebo_f, coefs, enumerated, excluded = placebo_event_studies(
+            cells, design, start, periods, leads, ri_reps, seed, ri_match
+        )
+        ri = {"placebo_coefs": pd.DataFrame(coefs, columns=periods)}
+        table = _ri_bands(table, ri["placebo_coefs"], alpha)
     if leads:
         wald = wald_test(fit.coef[leads], vcov[np.ix_(leads, leads)], df)
         pretrend = (wald.f_stat, (wald.df_num, wald.df_den), wald.p_value)
         if ri_reps:
-            placebo_f, enumerated, excluded = pretrend_placebo_f(
-                cells, design, start, periods, leads, ri_reps, seed, ri_match
-            )
-            ri = {
+            ri |= {
                 "pretrend_p_ri": placebo_p_value(wald.f_stat, placebo_f),
                 "pretrend_ri_placebos": len(placebo_f),
                 "pretrend_ri_enumerated": enumerated,
@@ -821,13 +839,56 @@ def event_study(
     )
 
 
+def reconcile(did_estimate: float, study: EventStudyResult) -> dict[str, float]:
+    """Why the DiD estimate and the average post-start event-study coefficient differ.
+
+    The event-study coefficients measure the treated-minus-comparison gap of each year against
+    the gap in the reference year (the year before the start). The DiD compares the average gap
+    after the start with the average gap over *all* years before it. So
+
+        DiD ~= mean(post coefficients) - mean(pre coefficients, the reference year counted as 0)
+
+    exactly when every year carries the same weight (a balanced panel whose person-year weights do
+    not change over time: a test checks it); otherwise the years are weighted by their persons and
+    a small ``weighting`` remainder is left. Returns ``did``, ``post_mean``, ``pre_mean``,
+    ``post_minus_pre`` and ``weighting`` (``did - post_minus_pre``).
+    """
+    table = study.table
+    post = table.loc[table["rel_year"] >= 0, "estimate"].astype(float)
+    pre = table.loc[table["rel_year"] < 0, "estimate"].astype(float)  # the reference year as 0
+    post_mean, pre_mean = float(post.mean()), float(pre.mean())
+    return {
+        "did": float(did_estimate),
+        "post_mean": post_mean,
+        "pre_mean": pre_mean,
+        "post_minus_pre": post_mean - pre_mean,
+        "weighting": float(did_estimate) - (post_mean - pre_mean),
+    }
+
+
 def _event_columns(rel: pd.Series, periods: list[int], treated: np.ndarray) -> np.ndarray:
     """One indicator column per relative year in ``periods``: that year and a treated cell."""
     in_period = rel.to_numpy()[:, None] == np.asarray(periods)[None, :]
     return (in_period & np.asarray(treated, dtype=bool)[:, None]).astype(float)
 
 
-def pretrend_placebo_f(
+def _ri_bands(table: pd.DataFrame, placebo_coefs: pd.DataFrame, alpha: float) -> pd.DataFrame:
+    """Add ``ci_ri_low``/``ci_ri_high`` per relative year: the placebo-test inversion of each
+    coefficient (:func:`placebo_confidence_interval` on that year's placebo coefficients; the
+    reference year stays at 0, infinite where there are too few placebos for ``alpha``)."""
+    low, high = [], []
+    for k, value in zip(table["rel_year"], table["estimate"], strict=True):
+        if k in placebo_coefs.columns:
+            column = placebo_coefs[k].to_numpy()
+            bounds = placebo_confidence_interval(float(value), column[np.isfinite(column)], alpha)
+        else:  # the reference year
+            bounds = (0.0, 0.0)
+        low.append(bounds[0])
+        high.append(bounds[1])
+    return table.assign(ci_ri_low=low, ci_ri_high=high)
+
+
+def placebo_event_studies(
     cells: pd.DataFrame,
     design: str,
     start: int,
@@ -837,8 +898,9 @@ def pretrend_placebo_f(
     seed: int,
     match: str = "persons",
     factor: float = 1.5,
-) -> tuple[np.ndarray, bool, int]:
-    """The joint pre-trend F statistic with the treatment moved to placebo regions.
+) -> tuple[np.ndarray, np.ndarray, bool, int]:
+    """The event study with the treatment moved to placebo regions: the joint pre-trend F
+    statistic and all coefficients of each placebo region.
 
     Placebo regions have as many municipalities as the treated region and come from the
     comparison municipalities observed in every year of ``periods`` (years relative to
@@ -849,9 +911,10 @@ def pretrend_placebo_f(
     :func:`randomization_inference`; municipalities missing a year still serve as comparisons.
     Each placebo refits the event study (the same fixed effects) and computes the CR1 Wald F of
     the ``leads`` columns as for the real region (whose fit has k more clusters, a difference
-    that only enters the CR1 factor). Returns the placebo F statistics, whether they were
-    enumerated, and how many comparison municipalities were left out of the draw for a missing
-    year.
+    that only enters the CR1 factor); with no ``leads`` the F statistics are NaN. Returns the
+    placebo F statistics, the placebo coefficients (one row per placebo, one column per entry of
+    ``periods``), whether the regions were enumerated, and how many comparison municipalities
+    were left out of the draw for a missing year.
     """
     is_treated = cells["treated"] == 1
     placebo_cells = cells[~is_treated].reset_index(drop=True)
@@ -866,19 +929,33 @@ def pretrend_placebo_f(
     base = _fit(placebo_cells, design, np.zeros(len(placebo_cells)))  # fixed effects once
     member = {code: i for i, code in enumerate(pool)}
     members = placebo_cells["gemeente_code"].map(member).to_numpy()
-    stats_f = []
+    stats_f, coefs = [], []
     for region in sets:
         inside = np.zeros(len(pool), dtype=bool)
         inside[[member[code] for code in region]] = True
         fit = refit(base, base.fe.partial(_event_columns(rel, periods, inside[members])))
-        vcov = cr1_vcov(fit)
-        stats_f.append(
-            wald_test(fit.coef[leads], vcov[np.ix_(leads, leads)], fit.n_clusters - 1).f_stat
-        )
-    return np.array(stats_f), enumerated, len(pool) - len(candidates)
+        coefs.append(fit.coef[: len(periods)])
+        if leads:
+            vcov = cr1_vcov(fit)
+            f_stat = wald_test(fit.coef[leads], vcov[np.ix_(leads, leads)], fit.n_clusters - 1)
+            stats_f.append(f_stat.f_stat)
+        else:
+            stats_f.append(float("nan"))
+    return np.array(stats_f), np.array(coefs), enumerated, len(pool) - len(candidates)
 
 
-RI_MATCHES = ("municipalities", "persons")
+RI_MATCHES = ("municipalities", "persons", "contiguous")
+# What the placebo regions of each match have in common with the proeftuin, in words.
+MATCH_WORDS = {
+    "municipalities": "as many municipalities",
+    "persons": "as many municipalities and about as many persons",
+    "contiguous": "as many neighbouring municipalities and about as many persons",
+}
+# The reports and ``lmp did`` draw contiguous placebo regions: the proeftuinen are contiguous, and
+# placebo regions scattered over the country make RI over-reject for a contiguous region
+# (benchmarks/results/sensitivity_size.md). The functions below keep "persons" as their default,
+# which works for any pool of municipalities, also one without shared borders.
+REPORT_RI_MATCH = "contiguous"
 
 
 @dataclass(frozen=True)
@@ -952,6 +1029,53 @@ def placebo_regions(
         listed = _regions_within(pool, size, persons, bounds, ENUMERATE_LIMIT)
         if listed is not None:
             return _draw_listed(listed, reps, rng)
+    return sets, False
+
+
+def contiguous_placebo_regions(
+    pool: list[str],
+    size: int,
+    reps: int,
+    seed: int,
+    borders: dict[str, set[str]],
+    persons: dict[str, float],
+    target_persons: float,
+    factor: float = 1.5,
+) -> tuple[list[list[str]], bool]:
+    """Placebo regions of ``size`` *neighbouring* municipalities from ``pool``, persons-matched.
+
+    Real proeftuinen are contiguous, and neighbouring municipalities share regional shocks, so
+    the error of a contiguous region's estimate is larger than that of ``size`` municipalities
+    scattered over the country; placebo regions drawn at random then make randomization inference
+    over-reject (``benchmarks/results/sensitivity_size.md``). Each region here grows from a random
+    pool municipality by adding a random pool neighbour of the region so far (``borders``: shared
+    borders, :func:`lmp.geo.neighbours`), and is kept when its persons lie within ``factor`` of
+    ``target_persons`` and it was not drawn before. Up to ``200 * reps`` attempts; the regions are
+    not enumerated (False), and fewer than ``reps`` come back when few exist. Deterministic for a
+    given ``seed``. (Random growth does not draw every connected region with equal probability;
+    it matches how a contiguous region is put together, not an exact permutation distribution.)
+    """
+    rng = np.random.default_rng(seed)
+    inside = set(pool)
+    near = {code: sorted(borders.get(code, set()) & inside) for code in pool}
+    seen: set[tuple[str, ...]] = set()
+    sets: list[list[str]] = []
+    for _ in range(200 * reps):
+        region = [pool[int(rng.integers(len(pool)))]]
+        while len(region) < size:
+            frontier = sorted({n for code in region for n in near[code]} - set(region))
+            if not frontier:
+                break
+            region.append(frontier[int(rng.integers(len(frontier)))])
+        key = tuple(sorted(region))
+        if len(region) < size or key in seen:
+            continue
+        ratio = sum(persons[m] for m in region) / target_persons
+        if 1 / factor <= ratio <= factor:
+            seen.add(key)
+            sets.append(list(key))
+            if len(sets) == reps:
+                break
     return sets, False
 
 
@@ -1029,20 +1153,39 @@ def _matched_placebo_regions(
     _check_match(match)
     sizes = cells.groupby("gemeente_code")["n_persons"].sum()
     treated = sorted(cells.loc[cells["treated"] == 1, "gemeente_code"].unique())
-    sets, enumerated = placebo_regions(
-        candidates,
-        len(treated),
-        reps,
-        seed,
-        persons=sizes.to_dict() if match == "persons" else None,
-        target_persons=float(sizes[treated].sum()),
-        factor=factor,
-    )
+    if match == "contiguous":
+        from lmp.geo import neighbours  # reads the boundaries only when asked
+
+        sets, enumerated = contiguous_placebo_regions(
+            sorted(candidates),
+            len(treated),
+            reps,
+            seed,
+            neighbours(2020),
+            sizes.to_dict(),
+            float(sizes[treated].sum()),
+            factor,
+        )
+    else:
+        sets, enumerated = placebo_regions(
+            candidates,
+            len(treated),
+            reps,
+            seed,
+            persons=sizes.to_dict() if match == "persons" else None,
+            target_persons=float(sizes[treated].sum()),
+            factor=factor,
+        )
     if not sets:
         raise DesignError(
             f"no placebo region of {len(treated)} comparison municipalities"
             + (f" {which}" if which else "")
-            + (f" within a factor {factor} of the region's persons" if match == "persons" else "")
+            + (" of neighbouring municipalities" if match == "contiguous" else "")
+            + (
+                f" within a factor {factor} of the region's persons"
+                if match != "municipalities"
+                else ""
+            )
         )
     return sets, enumerated
 

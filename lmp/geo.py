@@ -16,6 +16,7 @@ Boundaries: CBS generalised boundaries in TopoJSON in ``data/geo`` (origin, cita
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections import Counter
@@ -341,6 +342,7 @@ def draw_region_map(
     ax.set_yticks([])
 
 
+@functools.cache
 def neighbours(classification: int = 2020) -> dict[str, set[str]]:
     """Municipality code -> the municipalities that share a border with it.
 

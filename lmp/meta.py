@@ -41,12 +41,20 @@ Estimators of tau2 (``method``)
 Q is Cochran's Q about the fixed-effect mean with its chi-square(k - 1) p-value; I2 is Higgins and
 Thompson's ``max(0, (Q - (k - 1)) / Q)`` in percent, the same for every ``method`` (metafor prints
 a tau2-based I2 for REML and PM, which differs slightly).
+
+Missing estimates (``nonfinite``)
+---------------------------------
+An estimate or standard error that is missing or infinite (a proeftuin whose design could not be
+estimated) is refused by default (``nonfinite="error"``). With ``nonfinite="drop"`` such studies
+are left out, and the result says so: :attr:`MetaResult.left_out` lists them with the reason,
+``k_left_out`` and ``left_out`` appear in :meth:`MetaResult.tidy` and every row of
+:func:`meta_analysis`, and :meth:`MetaResult.summary` names them. Rows are never left out silently.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
@@ -63,6 +71,9 @@ METHOD_LABELS = {
 }
 # Convergence tolerance of the Paule-Mandel iteration on the estimating equation Q_gen - (k - 1).
 _PM_ATOL = 1e-10
+# What to do with a study whose estimate or standard error is missing or infinite.
+NONFINITE = ("error", "drop")
+LEFT_OUT_COLUMNS = ["label", "estimate", "se", "reason"]
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,7 @@ class MetaResult:
     ``se_hk``/``ci_*_hk``/``p_value_hk``: the same estimate with Hartung-Knapp inference (t, k - 1 df).
     ``fixed_*``: the fixed-effect (inverse-variance, tau2 = 0) estimate.
     ``studies``: one row per estimate with its relative fixed- and random-effects weight.
+    ``left_out``: the studies not pooled (``nonfinite="drop"``), with label, estimate, se, reason.
     """
 
     k: int
@@ -97,12 +109,23 @@ class MetaResult:
     i2: float  # percent
     alpha: float = 0.05
     studies: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False, compare=False)
+    left_out: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=LEFT_OUT_COLUMNS), repr=False, compare=False
+    )
 
     def to_dict(self) -> dict:
-        """The scalar results (without the per-study table)."""
-        row = asdict(self)
+        """The scalar results (without the per-study tables), with the studies left out as
+        ``k_left_out`` and ``left_out`` (``"label (reason); ..."``, empty when none)."""
+        row = {f.name: getattr(self, f.name) for f in fields(self)}
         row.pop("studies")
+        row.pop("left_out")
+        row["k_left_out"] = len(self.left_out)
+        row["left_out"] = self.left_out_text()
         return row
+
+    def left_out_text(self) -> str:
+        """The studies left out, as ``"label (reason); ..."``; empty when none was."""
+        return "; ".join(f"{r.label} ({r.reason})" for r in self.left_out.itertuples())
 
     def tidy(self) -> pd.DataFrame:
         """One row of scalar results."""
@@ -124,22 +147,74 @@ class MetaResult:
                 f" p = {self.q_p_value:.4g}",
                 "  assumes independent estimates; the proeftuinen share one comparison pool,"
                 " so the pooled SE is optimistic",
+                *(
+                    [f"  left out ({len(self.left_out)}): {self.left_out_text()}"]
+                    if len(self.left_out)
+                    else []
+                ),
             ]
         )
 
 
-def _checked(estimates: Sequence[float], ses: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+def _not_finite_reason(estimate: float, se: float) -> str:
+    """Why a study cannot be pooled, e.g. ``"estimate is nan"``; empty when it can."""
+    parts = [
+        f"{name} is {value}"
+        for name, value in [("estimate", estimate), ("standard error", se)]
+        if not np.isfinite(value)
+    ]
+    return " and ".join(parts)
+
+
+def _checked(
+    estimates: Sequence[float],
+    ses: Sequence[float],
+    labels: Sequence[str] | None = None,
+    nonfinite: str = "error",
+) -> tuple[np.ndarray, np.ndarray, list[str], pd.DataFrame]:
+    """The estimates, standard errors and labels to pool, and the studies left out.
+
+    A study with a missing or infinite estimate or standard error is refused
+    (``nonfinite="error"``) or left out and listed with the reason (``"drop"``). Standard errors
+    must be positive, and at least two studies must remain.
+    """
+    if nonfinite not in NONFINITE:
+        raise ParameterError(
+            f"nonfinite must be {' or '.join(map(repr, NONFINITE))}, got {nonfinite!r}"
+        )
     y = np.asarray(estimates, dtype=float)
     s = np.asarray(ses, dtype=float)
     if y.ndim != 1 or y.shape != s.shape:
         raise ParameterError("estimates and standard errors must be two vectors of equal length")
+    names = [str(x) for x in labels] if labels is not None else [str(i) for i in range(len(y))]
+    if len(names) != len(y):
+        raise ParameterError("labels must be as many as the estimates")
+    reasons = [_not_finite_reason(e, se) for e, se in zip(y, s, strict=True)]
+    bad = np.array([bool(r) for r in reasons], dtype=bool)
+    if bad.any() and nonfinite == "error":
+        i = int(np.flatnonzero(bad)[0])
+        raise ParameterError(
+            f"study '{names[i]}': {reasons[i]}; estimates and standard errors must be finite "
+            "(pass nonfinite='drop' to leave such studies out, listed in the result)"
+        )
+    left_out = pd.DataFrame(
+        {
+            "label": [n for n, b in zip(names, bad, strict=True) if b],
+            "estimate": y[bad],
+            "se": s[bad],
+            "reason": [r for r in reasons if r],
+        },
+        columns=LEFT_OUT_COLUMNS,
+    )
+    y, s = y[~bad], s[~bad]
+    names = [n for n, b in zip(names, bad, strict=True) if not b]
     if len(y) < 2:
-        raise ParameterError(f"a meta-analysis needs at least 2 estimates, got {len(y)}")
-    if not (np.isfinite(y).all() and np.isfinite(s).all()):
-        raise ParameterError("estimates and standard errors must be finite (no missing values)")
+        after = f" after leaving out {len(left_out)} not finite" if len(left_out) else ""
+        raise ParameterError(f"a meta-analysis needs at least 2 estimates, got {len(y)}{after}")
     if (s <= 0).any():
-        raise ParameterError("standard errors must be positive")
-    return y, s
+        i = int(np.flatnonzero(s <= 0)[0])
+        raise ParameterError(f"standard errors must be positive: study '{names[i]}' has {s[i]:g}")
+    return y, s, names, left_out
 
 
 def dersimonian_laird_tau2(y: np.ndarray, v: np.ndarray) -> float:
@@ -190,16 +265,19 @@ def combine(
     method: str = "dl",
     alpha: float = 0.05,
     labels: Sequence[str] | None = None,
+    nonfinite: str = "error",
 ) -> MetaResult:
     """Pool k >= 2 estimates with standard errors ``ses`` (see the module docstring for assumptions).
 
     ``method`` picks the tau2 estimator (``"dl"``, ``"pm"``, ``"reml"``). The pooled quantities for
     that tau2 come from statsmodels' ``combine_effects``, to which the estimate is handed as the
     start of a Paule-Mandel iteration with no steps (its documented keyword pass-through).
+    ``nonfinite``: ``"error"`` refuses a missing or infinite estimate or standard error, ``"drop"``
+    leaves the study out and lists it in :attr:`MetaResult.left_out`.
     """
     if method not in METHODS:
         raise ParameterError(f"unknown method '{method}'; choose one of {', '.join(METHODS)}")
-    y, s = _checked(estimates, ses)
+    y, s, names, left_out = _checked(estimates, ses, labels, nonfinite)
     v = s**2
     tau2 = _TAU2[method](y, v)
     res = combine_effects(y, v, method_re="pm", tau2_start=tau2, maxiter=0, alpha=alpha)
@@ -213,7 +291,6 @@ def combine(
     )
     homogeneity = res.test_homogeneity()
     q = float(homogeneity.statistic)
-    names = list(labels) if labels is not None else [str(i) for i in range(k)]
     studies = pd.DataFrame(
         {
             "label": names,
@@ -246,6 +323,7 @@ def combine(
         i2=100.0 * max(0.0, (q - (k - 1)) / q) if q > 0 else 0.0,
         alpha=alpha,
         studies=studies,
+        left_out=left_out,
     )
 
 
@@ -257,6 +335,7 @@ def meta_analysis(
     method: str = "dl",
     alpha: float = 0.05,
     label_col: str | None = "proeftuin",
+    nonfinite: str = "error",
 ) -> pd.DataFrame:
     """One random-effects meta-analysis per group of ``by`` (e.g. per outcome and design).
 
@@ -267,23 +346,33 @@ def meta_analysis(
         k, method, estimate, se, ci_low, ci_high, p_value,
         se_hk, ci_low_hk, ci_high_hk, p_value_hk,
         fixed_estimate, fixed_se, fixed_ci_low, fixed_ci_high,
-        q, q_df, q_p_value, tau2, i2 (percent), alpha
+        q, q_df, q_p_value, tau2, i2 (percent), alpha, k_left_out, left_out
 
-    A group with fewer than two estimates, or a missing or non-positive standard error, raises
-    :class:`~lmp.errors.ParameterError` naming the group: nothing is dropped silently. The pooled
-    standard errors assume independent estimates, which the shared comparison pool violates; they
-    are optimistic (see the module docstring).
+    A row whose ``by`` value is missing (it would belong to no group), a group with fewer than two
+    estimates, a non-positive standard error, or (with ``nonfinite="error"``) a missing or infinite
+    estimate or standard error raises :class:`~lmp.errors.ParameterError` naming the row or group.
+    With ``nonfinite="drop"`` the last are left out and named in ``k_left_out`` and ``left_out``:
+    nothing is dropped silently. The pooled standard errors assume independent estimates, which the
+    shared comparison pool violates; they are optimistic (see the module docstring).
     """
     by = list(by)
     missing = [c for c in [estimate_col, se_col, *by] if c not in effects.columns]
     if missing:
         raise ParameterError(f"effects table lacks column(s) {', '.join(missing)}")
+    for column in by:
+        empty = effects[column].isna().to_numpy()
+        if empty.any():
+            row = int(np.flatnonzero(empty)[0]) + 1
+            raise ParameterError(
+                f"effects table row {row}: column '{column}' is missing, so the row belongs to "
+                f"no group of {', '.join(by)} and would not be pooled"
+            )
     rows = []
     for key, group in effects.groupby(by, sort=True):
         key = key if isinstance(key, tuple) else (key,)
         labels = group[label_col].astype(str) if label_col in group.columns else None
         try:
-            result = combine(group[estimate_col], group[se_col], method, alpha, labels)
+            result = combine(group[estimate_col], group[se_col], method, alpha, labels, nonfinite)
         except ParameterError as exc:
             where = ", ".join(f"{c}={k}" for c, k in zip(by, key, strict=True))
             raise ParameterError(f"group ({where}): {exc}") from exc

@@ -94,24 +94,49 @@ def _pretrend_label(res: EventStudyResult) -> str:
     return f"{res.design} (pre-trend p: CR1 {res.pretrend_p:.2f}{ri})"
 
 
+def _event_bands(table: pd.DataFrame) -> tuple[pd.Series, pd.Series, str]:
+    """The interval columns an event-study figure draws: randomization inference when the event
+    study ran it (the inference the reports trust), else CR1; and the legend's name for them."""
+    if "ci_ri_low" in table.columns:
+        return table["ci_ri_low"], table["ci_ri_high"], "RI"
+    return table["ci_low"], table["ci_high"], "CR1"
+
+
 def event_study_figure(results: list[EventStudyResult], title: str, unit: str, synthetic: bool):
-    """Leads and lags with CIs; one series per design (target group, whole population)."""
+    """Leads and lags with 95% intervals; one series per design (target group, whole population).
+
+    The intervals are the randomization-inference ones when the event studies ran RI (else CR1,
+    said in the legend). An interval without a finite end (too few placebo regions) is drawn to
+    the edge of the plotted range and marked with an arrow.
+    """
     fig, axes = _figure(7, 3.6)
     ax = axes[0]
     offsets = np.linspace(-0.12, 0.12, len(results)) if len(results) > 1 else [0.0]
+    ends = pd.concat([pd.concat(_event_bands(res.table)[:2]) for res in results])
+    ends = pd.concat([ends, *[res.table["estimate"] for res in results]])
+    ends = ends[np.isfinite(ends)]
+    span = max(float(ends.max() - ends.min()), 1e-12)
+    ymin, ymax = float(ends.min()) - 0.08 * span, float(ends.max()) + 0.08 * span
     for res, offset in zip(results, offsets, strict=True):
         tab = res.table
+        low, high, kind = _event_bands(tab)
         color = COLORS[res.design]
+        x = tab["rel_year"] + offset
+        shown_low, shown_high = low.clip(lower=ymin), high.clip(upper=ymax)
         ax.errorbar(
-            tab["rel_year"] + offset,
+            x,
             tab["estimate"],
-            yerr=[tab["estimate"] - tab["ci_low"], tab["ci_high"] - tab["estimate"]],
+            yerr=[tab["estimate"] - shown_low, shown_high - tab["estimate"]],
             fmt="o",
             ms=4,
             capsize=2,
             color=color,
-            label=_pretrend_label(res),
+            label=f"{_pretrend_label(res)}; {kind} 95% intervals",
         )
+        for xs, cut in [(x[~np.isfinite(low)], ymin), (x[~np.isfinite(high)], ymax)]:
+            marker = "v" if cut == ymin else "^"
+            ax.plot(xs, [cut] * len(xs), marker, color=color, ms=6, ls="none")
+    ax.set_ylim(ymin, ymax)
     ax.axhline(0, color="black", lw=0.8)
     ax.axvline(-0.5, color="grey", ls="--", lw=1)
     ax.set_xlabel("years relative to start (reference: year before start)")
@@ -439,4 +464,66 @@ def proeftuin_map(ref, title: str = "The nine proeftuinen (municipalities of 202
     )
     ax.legend(handles=handles, loc="upper left", fontsize=7, frameon=True)
     ax.set_title(title)
+    return fig
+
+
+def synthcontrol_fit_figure(result, title: str, unit: str, synthetic: bool):
+    """One synthetic control's pre-period fit and its holdout check (an lmp.synthcontrol result).
+
+    Draws the proeftuin's path and its synthetic control over every year, shades the held-out
+    pre-period years, draws dotted the synthetic path of the weights fitted without them (how far
+    it misses the shaded years is the holdout RMSPE), and marks the start. The title's second line
+    gives the pre-period and holdout RMSPE and says when the fit is flagged, in which case its
+    placebo p-values are not evidence. A result without a holdout check has no shading.
+    """
+    from lmp.synthcontrol import fixed, span
+
+    gaps = result.gaps
+    start = gaps.loc[gaps["post"] == 1, "year"].min()
+    held = gaps.loc[gaps["holdout"] == 1, "year"]
+    fig, axes = _figure(7, 3.6)
+    ax = axes[0]
+    if len(held):
+        ax.axvspan(
+            held.min() - 0.5,
+            held.max() + 0.5,
+            color="#f5cba7",
+            alpha=0.6,
+            zorder=0,
+            label=f"held out: {span(result.holdout_years)}",
+        )
+    ax.plot(
+        gaps["year"], gaps["treated"], "o-", ms=3, color=COLORS[result.design], label="proeftuin"
+    )
+    ax.plot(
+        gaps["year"], gaps["synthetic"], "s--", ms=3, color="#2c3e50", label="synthetic control"
+    )
+    if len(held):
+        ax.plot(
+            gaps["year"],
+            gaps["holdout_synthetic"],
+            ":",
+            marker="x",
+            ms=4,
+            color="#7f8c8d",
+            label=f"fitted on {span(result.train_years)} only",
+        )
+    ax.axvline(start - 0.5, color="grey", ls="--", lw=1)
+    ax.text(start - 0.4, 0.98, "start", transform=ax.get_xaxis_transform(), va="top", fontsize=8)
+    pre = "0 (exact fit)" if result.exact_pre_fit else fixed(result.pre_rmspe)
+    if not result.holdout_years:
+        status = f"pre-RMSPE {pre}, no holdout check: placebo p not evidence"
+    elif result.fit_flagged:
+        status = (
+            f"pre-RMSPE {pre}, holdout RMSPE {fixed(result.holdout_rmspe)}: "
+            "overfit, placebo p not evidence"
+        )
+    else:
+        status = f"pre-RMSPE {pre}, holdout RMSPE {fixed(result.holdout_rmspe)}: fit carries over"
+    ax.set_title(f"{title}\n{status}", fontsize=10)
+    ax.set_xlabel("year")
+    ax.set_ylabel(unit)
+    ax.legend(frameon=False, fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout(rect=(0, 0.04, 1, 1))
+    label_synthetic(fig, synthetic)
     return fig

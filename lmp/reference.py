@@ -34,6 +34,7 @@ _REQUIRED = {
         "target_ages_basis",
     ],
     "gemeenten": ["gemeente_code", "name", "province"],
+    "corop": ["gemeente_code", "corop_code", "corop_name"],
     "proeftuin_members": [
         "proeftuin",
         "gemeente_code",
@@ -89,7 +90,7 @@ class Reference:
     """
 
     proeftuinen: pd.DataFrame
-    gemeenten: pd.DataFrame
+    gemeenten: pd.DataFrame  # also ``proeftuin`` ('' = none), ``corop`` (CRxx), ``corop_name``
     segments: pd.DataFrame
     outcomes: pd.DataFrame
     agesex: pd.DataFrame  # sex x age class segments of the open data (segments_agesex.csv)
@@ -213,6 +214,39 @@ def _check(ref: Reference) -> None:
             )
 
 
+def _with_corop(gemeenten: pd.DataFrame, reference_dir: Path) -> pd.DataFrame:
+    """``gemeenten`` with the COROP region of each municipality (``corop``, ``corop_name``) from
+    ``corop.csv``, checked: every municipality exactly once, codes ``CRxx``, one name per code,
+    and no COROP region across a province border."""
+    corop = _read("corop", reference_dir)
+    where = "corop.csv"
+    twice = corop["gemeente_code"][corop["gemeente_code"].duplicated()]
+    if not twice.empty:
+        raise CatalogueError(f"{where}: {twice.iloc[0]} occurs more than once")
+    codes, mapped = set(gemeenten["gemeente_code"]), set(corop["gemeente_code"])
+    if codes != mapped:
+        missing, stray = sorted(codes - mapped), sorted(mapped - codes)
+        raise CatalogueError(
+            f"{where}: not the municipalities of gemeenten.csv "
+            f"(missing {', '.join(missing) or 'none'}; unknown {', '.join(stray) or 'none'})"
+        )
+    bad = corop[~corop["corop_code"].str.fullmatch(r"CR\d{2}")]
+    if not bad.empty:
+        raise CatalogueError(f"{where}: malformed COROP code '{bad.iloc[0]['corop_code']}'")
+    names = corop.groupby("corop_code")["corop_name"].nunique()
+    if (names != 1).any():
+        raise CatalogueError(f"{where}: {names[names != 1].index[0]} has more than one name")
+    frame = gemeenten.merge(
+        corop.rename(columns={"corop_code": "corop"}), on="gemeente_code", how="left"
+    )
+    provinces = frame.groupby("corop")["province"].nunique()
+    if (provinces > 1).any():
+        raise CatalogueError(
+            f"{where}: COROP region {provinces[provinces > 1].index[0]} crosses a province border"
+        )
+    return frame
+
+
 def _ancestors(reference_dir: Path) -> dict[str, set[str]]:
     """Each code of ``gemeente_changes.csv`` -> every code it was formed from, transitively (a
     split municipality counts as an ancestor of each successor)."""
@@ -257,6 +291,7 @@ def load_reference(reference_dir: Path = REFERENCE_DIR) -> Reference:
     # one source of truth for membership: proeftuin_members.csv ('' = comparison pool)
     owner = dict(zip(members["gemeente_code"], members["proeftuin"], strict=True))
     gemeenten["proeftuin"] = gemeenten["gemeente_code"].map(owner).fillna("")
+    gemeenten = _with_corop(gemeenten, reference_dir)
     ref = Reference(
         proeftuinen=proeftuinen,
         gemeenten=gemeenten,

@@ -17,7 +17,10 @@ before it::
 ``theta = a' tau_post``: the average of the post-period effects (``rel_year >= 0``) or the effect in
 one chosen post year. For each ``Mbar`` the identified set of ``theta`` is found by linear
 programming (the smallest and largest ``a' delta_post`` allowed), and a robust confidence interval
-widens it by ``c * se(theta_hat)`` on both sides.
+widens it by ``c * se(theta_hat)`` on both sides. With one or a few treated regions the CR1
+``se`` is far too small, so the reports pass ``c = h / se`` with ``h`` the randomization-inference
+half-width of theta (:func:`ri_critical_value`): the widening is then ``h``, from the same
+placebo regions as the rest of the report, and at M̄ = 0 the interval is the RI interval.
 
 What this is *not*: Rambachan & Roth's own confidence sets (the conditional / hybrid ARP sets of the
 ``HonestDiD`` packages) account for the sampling uncertainty in the pre-period coefficients that set
@@ -42,6 +45,7 @@ from scipy import optimize, stats
 
 from lmp.did import EventStudyResult
 from lmp.errors import DesignError, ParameterError
+from lmp.power import placebo_critical_value
 
 MBAR_GRID = (0.0, 0.5, 1.0, 1.5, 2.0)
 COLUMNS = [
@@ -104,6 +108,49 @@ def theta_estimate(result: EventStudyResult, target: str | int = "average") -> t
     if not (math.isfinite(theta) and math.isfinite(variance)) or variance < 0:
         raise DesignError("the event-study estimates or their covariance are not finite")
     return theta, math.sqrt(variance)
+
+
+def placebo_half_width(
+    result: EventStudyResult, target: str | int = "average", alpha: float = 0.05
+) -> float:
+    """Half-width ``h`` of the randomization-inference interval of theta.
+
+    Theta is computed for every placebo region of the event study (``result.placebo_coefs``,
+    present when the event study ran with ``ri_reps > 0``) with the same weights as for the
+    proeftuin; ``h`` is the placebo test's critical value (:func:`lmp.power.placebo_critical_value`:
+    the ``floor(alpha * (1 + B))``-th largest ``|placebo theta|``), so ``theta_hat +- h`` is the
+    placebo-test inversion of theta under a constant additive effect. Infinite when there are too
+    few placebos to reject at ``alpha``. Assumes, as randomization inference does, that the
+    proeftuin's estimation error is exchangeable with the placebo regions' estimates.
+    """
+    if result.placebo_coefs is None:
+        raise ParameterError(
+            "the event study ran without randomization inference (ri_reps = 0): no placebo "
+            "coefficients to base the interval on"
+        )
+    weights = _target_weights(result, target)
+    thetas = result.placebo_coefs[list(weights.index)].to_numpy(dtype=float) @ weights.to_numpy()
+    return placebo_critical_value(thetas[np.isfinite(thetas)], alpha)
+
+
+def ri_critical_value(
+    result: EventStudyResult, target: str | int = "average", alpha: float = 0.05
+) -> float:
+    """The ``critical_value`` that makes the robust intervals rest on randomization inference.
+
+    ``placebo_half_width / se``: with it, :func:`relative_magnitude_bounds` widens the identified
+    set by the placebo half-width ``h`` instead of ``t * se`` from CR1, so at M̄ = 0 the interval
+    is exactly the randomization-inference interval of theta and, on data without an effect, it
+    excludes zero at most as often as that test rejects (``benchmarks/sensitivity_size.py``).
+    Infinite when there are too few placebo regions.
+    """
+    half = placebo_half_width(result, target, alpha)
+    _, se = theta_estimate(result, target)
+    if math.isinf(half):
+        return math.inf
+    if se <= 0:
+        raise DesignError("theta has a zero standard error; the critical value is undefined")
+    return half / se
 
 
 def max_pre_change(result: EventStudyResult) -> float:

@@ -81,6 +81,7 @@ def test_render_refuses_unknown_reports_before_any_kernel_starts(capsys):
 
 def test_did_json_adds_randomization_inference_on_request(data_file, cells, capsys):
     argv = [*_did_args(data_file, "target"), "--inference", "ri", "--reps", "999"]
+    argv += ["--match", "persons"]  # the fixture's comparison towns are scattered, not neighbours
     assert cli.main(argv) == 0
     printed = json.loads(capsys.readouterr().out)
     expected = did.randomization_inference(cells, PROEFTUIN, "cost_total", "target", reps=999)
@@ -90,7 +91,7 @@ def test_did_json_adds_randomization_inference_on_request(data_file, cells, caps
 
 def test_did_json_holds_every_kind_of_inference(data_file, cells, capsys):
     argv = [*_did_args(data_file, "target"), "--inference", "all", "--reps", "999"]
-    argv += ["--weights", "rademacher", "--seed", "4"]
+    argv += ["--weights", "rademacher", "--seed", "4", "--match", "persons"]
     assert cli.main(argv) == 0
     printed = json.loads(capsys.readouterr().out)
     expected = did.estimate(
@@ -125,3 +126,19 @@ def test_render_help_shows_the_notebook_parameter_schema(capsys):
     text = capsys.readouterr().out
     assert "proeftuin.ipynb" in text and "cross_proeftuin.ipynb" in text
     assert "seed               int" in text and "list[str] | None" in text
+
+
+def test_did_draws_contiguous_placebo_regions_by_default_as_the_reports_do():
+    from lmp.cli import build_parser
+
+    args = build_parser().parse_args(["did", "--proeftuin", PROEFTUIN, "--outcome", "cost_total"])
+    assert args.match == did.REPORT_RI_MATCH == "contiguous"
+
+
+def test_synth_writes_a_named_scenario(tmp_path, capsys):
+    out = tmp_path / "shock.parquet"
+    argv = ["synth", "--out", str(out), "--scenario", "regional_shock"]
+    argv += ["--comparison-municipalities", "20", "--outcomes", "cost_total"]
+    assert cli.main(argv) == 0
+    truth = json.loads(out.with_name("shock.truth.json").read_text())
+    assert truth["scenario"]["name"] == "regional_shock"

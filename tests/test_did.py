@@ -208,7 +208,7 @@ def test_triple_design_with_incomplete_municipality_years_equals_statsmodels(per
 
 
 @pytest.mark.parametrize("design", ["target", "population"])
-def test_pretrend_placebo_f_equals_statsmodels_on_relabelled_individual_rows(
+def test_placebo_pretrend_f_equals_statsmodels_on_relabelled_individual_rows(
     persons, cells, design
 ):
     """The RI pre-trend test: every placebo F is the CR1 Wald F of a full refit on person rows."""
@@ -226,7 +226,7 @@ def test_pretrend_placebo_f_equals_statsmodels_on_relabelled_individual_rows(
     rel_years = sorted(study_cells["year"].unique() - start)
     periods = [k for k in rel_years if k != -1]
     leads = [j for j, k in enumerate(periods) if k < -1]
-    placebo_f, _, excluded = did.pretrend_placebo_f(
+    placebo_f, _, _, excluded = did.placebo_event_studies(
         study_cells, design, start, periods, leads, 999, 4
     )
     assert excluded == 0
@@ -275,12 +275,12 @@ def test_pretrend_placebos_can_match_the_region_on_persons(cells):
     )
     assert enumerated and study.pretrend_ri_enumerated
     assert study.pretrend_ri_placebos == len(regions)
-    assert "matched on persons" in study.pretrend_text()
+    assert "about as many persons" in study.pretrend_text()
     # a tight match leaves out regions of other sizes
     start = int(ref.proeftuin(PROEFTUIN)["start_year"])
     periods = [k for k in sorted(study_cells["year"].unique() - start) if k != -1]
     leads = [j for j, k in enumerate(periods) if k < -1]
-    tight, _, _ = did.pretrend_placebo_f(
+    tight, _, _, _ = did.placebo_event_studies(
         study_cells, "target", start, periods, leads, 999, 2, match="persons", factor=1.2
     )
     regions, _ = did.placebo_regions(

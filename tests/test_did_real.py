@@ -252,4 +252,69 @@ def test_comparison_within_the_province_and_without_neighbours(real):
             options=did.DesignOptions(comparison="province"),
         )
     with pytest.raises(ParameterError, match="unknown comparison"):
-        did.estimate(real, PROEFTUIN, "cost_total", options=did.DesignOptions(comparison="corop"))
+        did.estimate(real, PROEFTUIN, "cost_total", options=did.DesignOptions(comparison="coast"))
+
+
+def test_comparison_within_the_corop_region(real):
+    ref = load_reference()
+    corop = ref.gemeenten.set_index("gemeente_code")["corop"]
+    cells = did.study_cells(
+        real, PROEFTUIN, "cost_total", "population", options=did.DesignOptions(comparison="corop")
+    )
+    comparison = set(cells.loc[cells["treated"] == 0, "gemeente_code"])
+    own = {corop[c] for c in ref.municipalities(PROEFTUIN)}
+    assert own == {"CR39"}  # MijnZorg (Parkstad) lies in Zuid-Limburg
+    assert comparison and {corop[c] for c in comparison} == own
+    others = {c for s in ref.proeftuinen["slug"] if s != PROEFTUIN for c in ref.municipalities(s)}
+    assert comparison == {c for c in corop.index if corop[c] == "CR39"} - others - set(
+        ref.municipalities(PROEFTUIN)
+    )
+
+
+def test_contiguous_placebos_run_through_randomization_inference(real):
+    result = did.randomization_inference(
+        real, "mijnzorg", "cost_total", "population", reps=49, seed=1, match="contiguous"
+    )
+    assert result.match == "contiguous" and len(result.placebo_estimates) == 49
+
+
+def test_a_strong_differential_trend_is_caught_and_the_robust_interval_covers_the_true_zero(real):
+    """Item 9 of the honesty issue on real data: a pseudo proeftuin of three neighbouring
+    comparison municipalities (true effect 0) given a differential trend of 150 euro a year. The
+    RI pre-trend test rejects, the DiD mistakes the trend for an effect, and the M-bar = 1 robust
+    interval, which allows the trend to continue, still holds zero. Rates over many regions and
+    smaller trends: benchmarks/results/sensitivity_size.md."""
+    import dataclasses
+
+    from lmp import sensitivity
+    from lmp.power import placebo_p_value
+
+    ref = load_reference()
+    base = did.study_cells(real, PROEFTUIN, "cost_total", "population", ref)
+    base = base[base["treated"] == 0].reset_index(drop=True)
+    from lmp.geo import neighbours
+
+    borders = neighbours()
+    region = ["GM0153", *sorted(borders["GM0153"] & set(base["gemeente_code"]))[:2]]
+    cells = base.assign(treated=base["gemeente_code"].isin(region).astype(int))
+    cells["D"] = cells["treated"] * cells["post"]
+    periods = [-3, -2, 0, 1, 2, 3, 4]
+    placebo_f, coefs, _, _ = did.placebo_event_studies(
+        cells, "population", 2014, periods, [0, 1], 199, 1, "contiguous"
+    )
+
+    def study_with(slope: float) -> did.EventStudyResult:
+        shifted = cells.copy()
+        shifted["mean"] += slope * (shifted["year"] - 2014) * shifted["treated"]
+        shifted["value_sum"] = shifted["mean"] * shifted["person_years"]
+        study = did.event_study(real, PROEFTUIN, "cost_total", "population", cells=shifted)
+        return dataclasses.replace(study, placebo_coefs=pd.DataFrame(coefs, columns=periods))
+
+    null, trend = study_with(0.0), study_with(150.0)
+    assert placebo_p_value(null.pretrend_f, placebo_f) > 0.05
+    assert placebo_p_value(trend.pretrend_f, placebo_f) <= 0.05  # caught
+    for study, covered in [(null, (True, True)), (trend, (False, True))]:
+        table = sensitivity.relative_magnitude_bounds(
+            study, (0.0, 1.0), critical_value=sensitivity.ri_critical_value(study)
+        )
+        assert tuple(table["covers_zero"]) == covered

@@ -207,3 +207,65 @@ def test_result_object_reports_assumption():
     assert res.tidy().shape == (1, len(res.to_dict()))
     assert res.studies["label"].iloc[0] == "trial 1"
     assert res.studies["weight_fixed"].sum() == pytest.approx(1.0)
+
+
+def test_a_row_that_belongs_to_no_group_is_refused_not_dropped():
+    frame = pd.DataFrame(
+        {
+            "proeftuin": ["p1", "p2", "p3"],
+            "outcome": ["a"] * 3,
+            "design": ["target", "target", np.nan],
+            "estimate": [1.0, 2.0, 30.0],
+            "se": [0.1, 0.2, 0.3],
+        }
+    )
+    with pytest.raises(ParameterError, match="row 3: column 'design' is missing"):
+        meta.meta_analysis(frame)
+
+
+def test_a_study_that_is_not_finite_is_refused_by_name():
+    with pytest.raises(ParameterError, match="study 'b': estimate is nan.*nonfinite='drop'"):
+        meta.combine([1.0, np.nan, 2.0], [0.1, 0.1, 0.2], labels=["a", "b", "c"])
+    with pytest.raises(ParameterError, match="study 'c': standard error is inf"):
+        meta.combine([1.0, 2.0, 3.0], [0.1, 0.1, np.inf], labels=["a", "b", "c"])
+
+
+def test_studies_left_out_on_request_are_listed_in_the_result():
+    yi, vi = _bcg()
+    labels = [f"trial {i + 1}" for i in range(13)]
+    full = meta.combine(yi, np.sqrt(vi), labels=labels)
+    res = meta.combine(
+        [*yi, np.nan, 0.5],
+        [*np.sqrt(vi), 0.2, np.inf],
+        labels=[*labels, "no estimate", "no SE"],
+        nonfinite="drop",
+    )
+    assert res.k == 13 and res.estimate == pytest.approx(full.estimate, rel=TIGHT)
+    assert res.left_out["label"].tolist() == ["no estimate", "no SE"]
+    assert res.left_out["reason"].tolist() == ["estimate is nan", "standard error is inf"]
+    assert "left out (2): no estimate (estimate is nan); no SE (standard error is inf)" in (
+        res.summary()
+    )
+    row = res.tidy().iloc[0]
+    assert row["k_left_out"] == 2 and "no SE (standard error is inf)" in row["left_out"]
+    assert full.to_dict()["k_left_out"] == 0 and "left out" not in full.summary()
+    with pytest.raises(ParameterError, match="got 1 after leaving out 2"):
+        meta.combine([1.0, np.nan, 2.0], [0.1, 0.1, np.nan], nonfinite="drop")
+
+
+def test_meta_analysis_reports_the_studies_it_left_out_per_group():
+    frame = pd.DataFrame(
+        {
+            "proeftuin": ["p1", "p2", "p3", "p1", "p2"],
+            "outcome": ["a", "a", "a", "b", "b"],
+            "design": ["target"] * 5,
+            "estimate": [1.0, 2.0, np.nan, 3.0, 4.0],
+            "se": [0.1, 0.2, 0.3, 0.1, 0.2],
+        }
+    )
+    with pytest.raises(ParameterError, match="outcome=a, design=target.*study 'p3'"):
+        meta.meta_analysis(frame)
+    table = meta.meta_analysis(frame, nonfinite="drop")
+    assert table["k"].tolist() == [2, 2]
+    assert table["k_left_out"].tolist() == [1, 0]
+    assert table["left_out"].tolist() == ["p3 (estimate is nan)", ""]

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
+
+import pandas as pd
 import pytest
 
 from lmp.errors import CatalogueError
-from lmp.reference import load_reference
+from lmp.reference import REFERENCE_DIR, load_reference
 
 
 def test_municipalities_of_the_2020_classification():
@@ -55,3 +58,47 @@ def test_unknown_codes_raise_catalogue_errors():
         ref.proeftuin("atlantis")
     with pytest.raises(CatalogueError, match="unknown outcome"):
         ref.outcome("happiness")
+
+
+def test_every_2020_municipality_has_one_corop_region_within_its_province():
+    ref = load_reference()
+    table = pd.read_csv(REFERENCE_DIR / "corop.csv", dtype=str, keep_default_na=False)
+    assert list(table.columns) == ["gemeente_code", "corop_code", "corop_name"]
+    assert len(table) == 355 and table["gemeente_code"].is_monotonic_increasing
+    assert set(table["gemeente_code"]) == set(ref.gemeenten["gemeente_code"])
+    corop = ref.gemeenten.set_index("gemeente_code")["corop"]
+    assert corop.str.fullmatch(r"CR\d{2}").all()
+    assert sorted(corop.unique()) == [f"CR{i:02d}" for i in range(1, 41)]
+    assert (ref.gemeenten.groupby("corop")["province"].nunique() == 1).all()
+    assert (ref.gemeenten.groupby("corop")["corop_name"].nunique() == 1).all()
+
+
+def test_corop_spot_checks():
+    ref = load_reference()
+    rows = ref.gemeenten.set_index("gemeente_code")
+    assert rows.loc["GM0363", ["corop", "corop_name"]].tolist() == ["CR23", "Groot-Amsterdam"]
+    # Zuid-Limburg: Maastricht, Sittard-Geleen and all of Parkstad Limburg (Heerlen, Kerkrade,
+    # Landgraaf, Brunssum, Simpelveld, Voerendaal, Beekdaelen)
+    zuid_limburg = ["GM0935", "GM1883", "GM0917", "GM0928", "GM0882", "GM0899", "GM0965"]
+    zuid_limburg += ["GM0986", "GM1954"]
+    assert set(rows.loc[zuid_limburg, "corop"]) == {"CR39"}
+    assert set(rows.loc[zuid_limburg, "corop_name"]) == {"Zuid-Limburg"}
+    assert set(rows.loc[rows["corop"] == "CR39", "province"]) == {"Limburg"}
+    assert rows.loc["GM0983", "corop"] == "CR37"  # Venlo: Noord-Limburg
+
+
+def test_a_corop_region_across_a_province_border_is_refused(tmp_path):
+    reference = tmp_path / "reference"
+    shutil.copytree(REFERENCE_DIR, reference)
+    path = reference / "corop.csv"
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    table.loc[table["gemeente_code"] == "GM0983", ["corop_code", "corop_name"]] = [
+        "CR35",
+        "Noordoost-Noord-Brabant",
+    ]  # Venlo (Limburg) into a Brabant region
+    table.to_csv(path, index=False)
+    with pytest.raises(CatalogueError, match="CR35 crosses a province border"):
+        load_reference(reference)
+    table.iloc[:-1].to_csv(path, index=False)
+    with pytest.raises(CatalogueError, match="not the municipalities of gemeenten.csv"):
+        load_reference(reference)

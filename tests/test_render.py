@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import html
 import json
@@ -35,8 +36,13 @@ def rendered(tmp_path_factory):
     root = tmp_path_factory.mktemp("project")
     cfg = synth.SynthConfig(seed=7, proeftuinen=SLUGS, comparison_municipalities=30)
     synth.write_dataset(*synth.generate(cfg), root / "data" / "small.parquet")
+    # 30 comparison municipalities drawn from the whole country: too few neighbours or towns of
+    # the proeftuinen's size for contiguous, persons-matched placebo regions, so match the number
     jobs = [
-        *(render.proeftuin_job(slug, "data/small.parquet", "outputs") for slug in SLUGS),
+        *(
+            dataclasses.replace(job, parameters={**job.parameters, "ri_match": "municipalities"})
+            for job in (render.proeftuin_job(s, "data/small.parquet", "outputs") for s in SLUGS)
+        ),
         render.synthesis_job("data/small.parquet", "outputs", proeftuinen=SLUGS),
     ]
     for job in jobs:

@@ -102,19 +102,6 @@ def test_synthetic_control_text_says_when_the_methods_disagree():
     assert "interval [-60, 40]" in text  # the DiD interval the verdict is read against
 
 
-def test_sensitivity_critical_value_is_never_below_the_t_quantile():
-    from scipy import stats
-
-    t = stats.t.ppf(0.975, 300)
-    narrow_ri = pd.Series({"ci_low": -10.0, "ci_high": 10.0, "ci_ri_low": -5.0, "ci_ri_high": 5.0})
-    wide_ri = pd.Series({"ci_low": -10.0, "ci_high": 10.0, "ci_ri_low": -30.0, "ci_ri_high": 30.0})
-    unbounded = wide_ri.copy()
-    unbounded["ci_ri_high"] = float("inf")
-    assert summaries.sensitivity_critical_value(narrow_ri, 300) == t
-    assert summaries.sensitivity_critical_value(wide_ri, 300) == 3 * t
-    assert summaries.sensitivity_critical_value(unbounded, 300) == float("inf")
-
-
 def test_a_wild_bootstrap_p_of_zero_from_random_draws_reads_as_below_one_over_b(cells):
     results = pd.DataFrame(
         {

@@ -101,7 +101,7 @@ def proeftuin_job(
 
 
 # The tables of every proeftuin report that notebooks/cross_proeftuin.py reads.
-SYNTHESIS_READS = ("results", "dilution")
+SYNTHESIS_READS = ("results", "dilution", "primary")
 
 
 def synthesis_job(
