@@ -754,8 +754,8 @@ def answer_text(
         could = (
             "these data could not have detected any effect"
             if not np.isfinite(mde)
-            else f"these data could not have detected an effect smaller than about {_euro(mde)} "
-            "per insured-year either way (80% power)"
+            else f"an effect would have had to be about {_euro(mde)} per insured-year or larger, "
+            "either way, to be detected with 80% power (smaller ones only by luck)"
         )
         includes = ", which includes zero" if finite else ""
         text = (
@@ -885,17 +885,27 @@ def pooling_groups(
     results: pd.DataFrame, confidence: list[str], ref: Reference | None = None
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of proeftuinen whose status (``confidence`` in ``proeftuinen.csv``) is in
-    ``confidence`` - pooled in the meta-analysis - and the rows of the others, shown apart."""
+    ``confidence`` - pooled in the meta-analysis - and the rows of the others, shown apart.
+
+    Rows whose randomization-inference interval is unbounded (too few placebo regions: the
+    report says RI cannot decide) are not pooled either: their placebo spread is no standard
+    error a report trusts.
+    """
     ref = ref or load_reference()
     status = ref.proeftuinen.set_index("slug")["confidence"]
     inside = results["proeftuin"].map(status).isin(confidence)
+    if "ci_ri_low" in results:
+        inside &= np.isfinite(results["ci_ri_low"]) & np.isfinite(results["ci_ri_high"])
     return results[inside].reset_index(drop=True), results[~inside].reset_index(drop=True)
 
 
 def pooling_text(pooled: pd.DataFrame, apart: pd.DataFrame, confidence: list[str]) -> str:
     """Which proeftuinen the meta-analysis pools and which it leaves out, and why."""
     names = list(dict.fromkeys(pooled["name"]))
-    others = list(dict.fromkeys(apart["name"]))
+    unbounded = ~(np.isfinite(apart["ci_ri_low"]) & np.isfinite(apart["ci_ri_high"]))
+    unconfirmed = apart.loc[~apart["confidence"].isin(confidence), "name"]
+    undecided = apart.loc[apart["confidence"].isin(confidence) & unbounded, "name"]
+    others, undecided = list(dict.fromkeys(unconfirmed)), list(dict.fromkeys(undecided))
     text = (
         f"Pooled: the {len(names)} proeftuinen whose status is {' or '.join(confidence)} in the "
         f"reference data ({', '.join(names)})."
@@ -904,6 +914,11 @@ def pooling_text(pooled: pd.DataFrame, apart: pd.DataFrame, confidence: list[str
         text += (
             f" Shown apart, not pooled: {', '.join(others)}, whose status as one of the nine is "
             "not confirmed by a source."
+        )
+    if undecided:
+        text += (
+            f" Not pooled where randomization inference cannot decide (too few placebo regions, "
+            f"no finite interval): {', '.join(undecided)}."
         )
     return text
 
@@ -1005,6 +1020,9 @@ def robustness_text(table: pd.DataFrame, alpha: float = 0.05) -> str:
     if len(done):
         lo, hi = done["estimate"].min(), done["estimate"].max()
         text += f" The estimate ranges from {_euro(lo)} to {_euro(hi)} across them."
+        flipped = done[np.sign(done["estimate"]) != np.sign(primary["estimate"])]
+        if len(flipped):
+            text += f" It changes sign under: {'; '.join(flipped['choice'])}."
     if len(same):
         text += f" Identical to the primary (no change in the design): {'; '.join(same['choice'])}."
     if len(unbounded):

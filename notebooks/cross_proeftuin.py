@@ -61,7 +61,7 @@ display(Image(filename=str(plots.save(fig, output_dir, "map"))))
 # %% [markdown]
 # ## The primary analysis across the nine
 #
-# Each report's primary analysis, fixed before the reports existed (on the open data: total cost
+# Each report's primary analysis, chosen in the project's issue tracker (on the open data: total cost
 # per insured-year, population design, age-sex adjusted, 2011-2018; on the synthetic
 # demonstration data, which have no age classes: the crude population design), judged by
 # randomization inference. Nine regions are nine tests: the Holm-adjusted p-value
@@ -78,7 +78,9 @@ display(Markdown(summaries.primary_across_text(primary)))
 # ## 1. Headline outcome, all proeftuinen
 #
 # Estimates with randomization-inference (RI) 95% intervals and p-values, the inference the
-# proeftuin reports trust with one treated region (see their section 4). Proeftuinen whose identity
+# proeftuin reports trust with one treated region (see their section 4). Sections 1 to 5 use the
+# **crude** designs (no age-sex adjustment: the first results table of each report), so on the
+# open data their numbers differ from the primary results above. Proeftuinen whose identity
 # could not be confirmed from a source are marked in the reference data (`confidence`).
 
 # %%
@@ -129,7 +131,8 @@ display(Image(filename=str(plots.save(fig, output_dir, f"forest_{headline_outcom
 # the same standard error; and a pooled effect averages different interventions for different
 # target groups - read it as "the typical proeftuin", and read tau² and I² as how much they differ.
 # Only proeftuinen whose status as one of the nine is confirmed by a source are pooled (the
-# `pool_confidence` parameter); the others are shown apart, with their own intervals.
+# `pool_confidence` parameter); the others are shown apart, with their own intervals. Estimates
+# without a finite randomization-inference interval (too few placebo regions) are not pooled.
 
 # %%
 included, apart = summaries.pooling_groups(results, pool_confidence, ref)

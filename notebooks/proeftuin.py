@@ -138,9 +138,9 @@ display(Markdown(summaries.inference_guide(results.iloc[0])))
 # On the open data, costs differ with age and sex, and the proeftuin regions age and shrink faster
 # than the country. The same designs with **age-sex adjustment** compare each sex x age class
 # with itself (cells per municipality, year and class; fixed effects municipality x class and
-# year x class): the regression form of age-sex standardisation. The primary analysis, fixed
-# before these reports existed, is total cost, population design, age-sex adjusted, 2011-2018,
-# judged by randomization inference.
+# year x class): the regression form of age-sex standardisation. The primary analysis, chosen in
+# the project's issue tracker (not a registered pre-analysis plan), is total cost, population
+# design, age-sex adjusted, 2011-2018, judged by randomization inference.
 
 # %%
 if real:

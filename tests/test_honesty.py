@@ -134,6 +134,9 @@ def test_the_meta_analysis_pools_confirmed_proeftuinen_and_says_which():
         {
             "proeftuin": list(ref.proeftuinen["slug"]),
             "name": list(ref.proeftuinen["name"]),
+            "confidence": list(ref.proeftuinen["confidence"]),
+            "ci_ri_low": -10.0,
+            "ci_ri_high": 10.0,
         }
     )
     pooled, apart = summaries.pooling_groups(rows, ["confirmed"], ref)
@@ -142,8 +145,16 @@ def test_the_meta_analysis_pools_confirmed_proeftuinen_and_says_which():
     assert set(apart["proeftuin"]) == set(status[status != "confirmed"].index) != set()
     text = summaries.pooling_text(pooled, apart, ["confirmed"])
     assert f"Pooled: the {len(pooled)} proeftuinen" in text and "Shown apart, not pooled" in text
+    assert "cannot decide" not in text
     everyone = summaries.pooling_text(rows, rows.iloc[0:0], ["confirmed", "probable"])
     assert "Shown apart" not in everyone
+    # a confirmed proeftuin without a finite RI interval is not pooled, and the text says why
+    first = status[status == "confirmed"].index[0]
+    rows.loc[rows["proeftuin"] == first, "ci_ri_high"] = np.inf
+    pooled, apart = summaries.pooling_groups(rows, ["confirmed"], ref)
+    assert first not in set(pooled["proeftuin"]) and first in set(apart["proeftuin"])
+    name = rows.set_index("proeftuin").loc[first, "name"]
+    assert f"no finite interval): {name}" in summaries.pooling_text(pooled, apart, ["confirmed"])
 
 
 def _robust(rows):
@@ -498,3 +509,13 @@ def test_the_ri_level_quoted_in_the_reports_matches_the_committed_study():
             measured = 100 * rates.loc[(match, k)]
             assert round(measured.min(), 1) == low and round(measured.max(), 1) == high
     assert "weaker evidence than it reads" in summaries.RI_SIZE_TEXT
+
+
+def test_robustness_words_name_a_change_of_sign():
+    table = _robust([("primary", 44.3, 0.26, ""), ("province", -42.5, 0.31, "")])
+    text = summaries.robustness_text(table)
+    assert "holds under all 1 other" in text and "It changes sign under: province" in text
+    same_sign = summaries.robustness_text(
+        _robust([("primary", 44.3, 0.26, ""), ("x", 40, 0.3, "")])
+    )
+    assert "changes sign" not in same_sign

@@ -161,7 +161,7 @@ def _primary(estimate, p_ri, low, high, mde=50.0):
         ),
         (
             _primary(12.0, 0.051, -30, 54),
-            ["No detectable effect", "smaller than about €50", "includes zero"],
+            ["No detectable effect", "about €50 per insured-year or larger", "includes zero"],
             "rose",
         ),
         (
