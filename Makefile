@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup reports test lint format data open-data notebooks git-diff clean
+.PHONY: setup reports pdf test lint format data open-data notebooks git-diff clean
 
 setup: $(STAMP)
 
@@ -21,6 +21,12 @@ $(STAMP): pyproject.toml requirements.lock
 # renders everything.
 reports: $(STAMP)
 	$(BIN)/lmp render --all
+
+# PDFs of every rendered report, both sets and languages, printed by headless Chromium into
+# build/pdf/<set>/<report>.<lang>.pdf (not committed: they depend on the Chromium version). Needs
+# Debian's Chromium (nothing is downloaded); without it `lmp pdf` says so in one line and stops.
+pdf: $(STAMP)
+	$(BIN)/lmp pdf
 
 # The browser test loads the outputs in headless Chromium. CI (Debian, as root) installs it from
 # Debian's packages; elsewhere install it yourself, or the browser test is skipped (not under CI).

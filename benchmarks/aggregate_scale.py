@@ -8,7 +8,11 @@ For each ``--rows`` size this script
    on that file, warm cache (the file was just written, and the best of ``--repeat`` runs counts);
 3. times a DiD on the result (``load_data`` + ``did.estimate``, population design, MijnZorg, CR1);
 4. where it fits in memory (up to ``--pandas-max-rows``), times a plain pandas group-by of the same
-   file (read whole, float sums, ``nunique`` persons) as a yardstick.
+   file (read whole, float sums, ``nunique`` persons) as a yardstick;
+5. with ``--spark`` (pyspark installed, Java on the path), times the same query on Spark in local
+   mode on the same two cores (``aggregate(..., engine="spark")``, session start-up excluded; peak
+   RSS is the Python process plus Spark's JVM). ``--only spark`` measures just that row and keeps
+   the others of the size as they were.
 
 Each measurement runs in a child process that reports its own time and peak RSS (``VmHWM`` of
 ``/proc/self/status``, Linux; ``ru_maxrss`` would carry the parent's peak over the exec), so peaks
@@ -66,10 +70,12 @@ TARGET_ROWS_PER_SECOND = 20e6
 TARGET_MEMORY_RATIO = 1.5
 PROEFTUIN = "mijnzorg"
 AGGREGATE = "lmp aggregate (DuckDB, 2 threads)"
+SPARK = "the same SQL on Spark (local mode, 2 cores)"
 IMPORTS = "imports only (the floor under every peak)"
 # the rows of the results table, in this order
 WHAT = [
     AGGREGATE,
+    SPARK,
     "ceiling: DuckDB reading the same columns",
     "DiD after it (load_data + estimate, CR1)",
     "plain pandas group-by",
@@ -186,6 +192,55 @@ def _child_aggregate(path: str, out: str) -> dict:
     return {"seconds": seconds, "cpu": cpu, "rows": result.report.rows_in}
 
 
+def _child_spark(path: str, out: str) -> dict:
+    import warnings
+
+    from lmp import aggregate
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)  # pyspark on pandas 3
+        from pyspark.sql import SparkSession
+
+        spark = (
+            SparkSession.builder.master("local[2]")
+            .config("spark.ui.enabled", "false")
+            .config("spark.ui.showConsoleProgress", "false")
+            .getOrCreate()
+        )
+        spark.sparkContext.setLogLevel("ERROR")
+        jvm = spark.sparkContext._gateway.proc.pid  # the JVM does the work: its CPU and memory
+        start, cpu, jvm_cpu = time.perf_counter(), time.process_time(), _cpu_seconds(jvm)
+        result = aggregate.aggregate(path, "agesex", engine="spark", spark=spark)
+        seconds = time.perf_counter() - start
+        cpu = time.process_time() - cpu + _cpu_seconds(jvm) - jvm_cpu
+    aggregate.write_aggregate(result, out)
+    return {
+        "seconds": seconds,
+        "cpu": cpu,
+        "rows": result.report.rows_in,
+        "other_peak_rss_mb": _peak_of(jvm),
+    }
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) the process ``pid`` has used so far (Linux), else 0."""
+    stat = Path(f"/proc/{pid}/stat")
+    if not stat.exists():
+        return 0.0
+    fields = stat.read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _peak_of(pid: int) -> float:
+    """Peak RSS (VmHWM) of the process ``pid`` in MB (Linux), else 0."""
+    status = Path(f"/proc/{pid}/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def _child_scan(path: str, out: str) -> dict:
     """The ceiling: DuckDB reading the columns the aggregation reads, with no grouping at all."""
     import duckdb
@@ -241,6 +296,7 @@ def _child_baseline(path: str, out: str) -> dict:
 
 CHILDREN = {
     "aggregate": _child_aggregate,
+    "spark": _child_spark,
     "scan": _child_scan,
     "did": _child_did,
     "pandas": _child_pandas,
@@ -274,14 +330,29 @@ def measure(task: str, path: Path, out: Path) -> dict:
     return result
 
 
-def run_size(rows: int, repeat: int, pandas_max_rows: int, folder: Path) -> list[dict]:
-    """Generate one size, measure everything on it, delete the file."""
+def run_size(
+    rows: int,
+    repeat: int,
+    pandas_max_rows: int,
+    folder: Path,
+    spark: bool = False,
+    only: str | None = None,
+) -> list[dict]:
+    """Generate one size, measure everything on it (``only="spark"``: the Spark row only),
+    delete the file."""
     path, out = folder / f"rows_{rows}.parquet", folder / f"contract_{rows}.parquet"
     start = time.perf_counter()
     written = write_rows(path, rows)
     print(f"{rows:,} rows written in {time.perf_counter() - start:.0f} s", flush=True)
     size_mb = path.stat().st_size / 2**20
     found = []
+    if spark or only == "spark":
+        runs = [measure("spark", path, out) for _ in range(repeat)]
+        best = min(runs, key=lambda r: r["seconds"])
+        found.append(_row(written, size_mb, SPARK, best, runs))
+    if only == "spark":
+        path.unlink()
+        return found
     runs = [measure("aggregate", path, out) for _ in range(repeat)]
     best = min(runs, key=lambda r: r["seconds"])
     found.append(_row(written, size_mb, AGGREGATE, best, runs))
@@ -347,6 +418,34 @@ def _verdicts(table: pd.DataFrame) -> list[str]:
     return lines
 
 
+def _spark_note(table: pd.DataFrame) -> list[str]:
+    """What the Spark row is, when there is one."""
+    if not (table["what"] == SPARK).any():
+        return []
+    try:
+        from importlib.metadata import version
+
+        spark_version = f"pyspark {version('pyspark')}"
+    except Exception:  # not installed any more
+        spark_version = "pyspark"
+    return [
+        f"The Spark row runs the same query ({spark_version}, Java "
+        f"{_java_version()}) in local mode on the same two cores: what the second engine costs "
+        "on one machine, not what a cluster does; there the work is spread over the executors. "
+        "Its CPU seconds and peak RSS include Spark's JVM; the session's start-up is excluded.",
+        "",
+    ]
+
+
+def _java_version() -> str:
+    try:
+        done = subprocess.run(["java", "-version"], capture_output=True, text=True, check=False)
+    except OSError:
+        return "?"
+    first = (done.stderr or done.stdout).splitlines()[:1]
+    return first[0].split('"')[1] if first and '"' in first[0] else "?"
+
+
 def write_report(table: pd.DataFrame) -> None:
     import duckdb
 
@@ -395,6 +494,7 @@ def write_report(table: pd.DataFrame) -> None:
         "in DECIMAL(38, 0); the pandas yardstick does float sums and `nunique` only and reads "
         "the whole file into memory.",
         "",
+        *_spark_note(table),
     ]
     (RESULTS / "aggregate_scale.md").write_text("\n".join(lines), encoding="utf-8")
 
@@ -404,24 +504,37 @@ def main() -> None:
     parser.add_argument("--rows", type=int, action="append", help="rows to generate (repeatable)")
     parser.add_argument("--repeat", type=int, default=2, help="aggregation runs per size")
     parser.add_argument("--pandas-max-rows", type=int, default=20_000_000)
+    parser.add_argument("--spark", action="store_true", help="also time the Spark engine")
+    parser.add_argument("--only", choices=["spark"], help="time only this; keep the other rows")
     parser.add_argument("--child", nargs=3, metavar=("TASK", "PATH", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         task, path, out = args.child
         result = CHILDREN[task](path, out)
-        result["peak_rss_mb"] = peak_rss_mb()
+        result["peak_rss_mb"] = peak_rss_mb() + result.pop("other_peak_rss_mb", 0.0)
         print(json.dumps(result))
         return
     sizes = args.rows or [5_000_000]
     csv_path = RESULTS / "aggregate_scale.csv"
-    earlier = pd.read_csv(csv_path) if csv_path.exists() else pd.DataFrame()
+    earlier = (
+        pd.read_csv(csv_path, dtype={"runs_seconds": str}, keep_default_na=False)
+        if csv_path.exists()
+        else pd.DataFrame()
+    )
     found = []
     with tempfile.TemporaryDirectory(prefix="lmp-aggregate-scale-") as folder:
         for rows in sizes:
-            found += run_size(rows, args.repeat, args.pandas_max_rows, Path(folder))
+            found += run_size(
+                rows, args.repeat, args.pandas_max_rows, Path(folder), args.spark, args.only
+            )
     new = pd.DataFrame(found)
     if len(earlier):
-        earlier = earlier[~earlier["rows"].isin(new["rows"].unique())]
+        measured = set(zip(new["rows"], new["what"], strict=True))
+        replaced = [
+            (r, w) in measured or (args.only is None and r in set(new["rows"]))
+            for r, w in zip(earlier["rows"], earlier["what"], strict=True)
+        ]
+        earlier = earlier[~pd.Series(replaced, index=earlier.index)]
     table = pd.concat([earlier, new], ignore_index=True)
     RESULTS.mkdir(exist_ok=True)
     table.to_csv(csv_path, index=False)

@@ -89,17 +89,25 @@ squared as DECIMAL(38, 0) (each row's term rounded to whole cents squared first,
 Sums of integers do not depend on the order of addition, so the contract is the same, bit for bit,
 whatever the number of threads or the processor.
 
-Portability: :func:`aggregation_sql` returns the one query, in plain SQL (CASE, CAST, ROUND,
-FLOOR, ABS, COUNT(DISTINCT), SUM, LEFT JOIN; no engine's own functions), reading the tables
-``person_year_rows``, ``municipality_codes`` and (age-sex scheme) ``agesex_classes``, so that the
-same text can run on Spark SQL (not tested here; a test keeps DuckDB-only syntax out of it). What
-is DuckDB's own -- reading the files, number parsing of CSV text, quoting -- sits in
-:data:`DUCKDB_READERS`, the one dialect map to replace there.
+One definition, two engines: :func:`aggregation_sql` returns the one query, in plain SQL (CASE,
+CAST, ROUND, FLOOR, ABS, COUNT(DISTINCT), SUM, LEFT JOIN; no engine's own functions), reading the
+tables ``person_year_rows``, ``municipality_codes`` and (age-sex scheme) ``agesex_classes``. The
+same text runs on DuckDB (:func:`aggregate`, the default, one machine) and on Spark SQL
+(:func:`aggregate_spark`, or ``aggregate(..., engine="spark")``: local mode or a cluster, for files
+beyond one machine, e.g. on HDFS or S3); a test runs both on one file and finds the same contract,
+and another keeps DuckDB-only syntax out of the query. What differs between the engines -- how the
+file becomes a table, how CSV text is parsed into numbers, how identifiers are quoted -- sits in
+one dialect map per engine, :data:`DUCKDB_READERS` and :data:`SPARK_READERS`, used only by
+:func:`source_sql` (the view ``person_year_rows`` over the file), never by the shared query.
+
+Spark is an optional extra (``pip install 'lmp[spark]'``, pyspark 4 with Java 17 or newer),
+imported only when the Spark engine is asked for. Integer sums are exact on both engines (DuckDB
+sums BIGINT into 128 bits, Spark into 64 bits, which holds any cell below 9e16 euros); the squares
+are DECIMAL(38, 0) on both. So the two engines give the same contract, bit for bit.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import tempfile
@@ -115,7 +123,7 @@ import pyarrow.compute as pc
 
 from lmp.contract import COLUMNS, KEY, YEAR_RANGE
 from lmp.errors import CatalogueError, ContractError, ParameterError
-from lmp.files import atomic_write
+from lmp.files import atomic_write, file_sha256
 from lmp.reference import REFERENCE_DIR, Reference, load_reference
 from lmp.sources.classification import (
     Classification,
@@ -166,6 +174,22 @@ DUCKDB_READERS = {
     ),
     "identifier": '"{name}"',
 }
+
+# The same for Spark SQL. The file is read by Spark's own reader (spark.read.parquet, or
+# spark.read.csv with a header and every column as text) into the temporary view
+# ``person_year_input``, which person_year_rows then selects from; RLIKE finds a match anywhere,
+# hence the anchors. Spark casts a number's text as DuckDB does (surrounding spaces allowed).
+SPARK_INPUT_VIEW = "person_year_input"
+SPARK_READERS = {
+    "parquet": SPARK_INPUT_VIEW,
+    "csv": SPARK_INPUT_VIEW,
+    "number": (
+        f"CASE WHEN {{column}} RLIKE '^({NUMBER_PATTERN})$' THEN CAST({{column}} AS DOUBLE) END"
+    ),
+    "identifier": "`{name}`",
+}
+DIALECTS = {"duckdb": DUCKDB_READERS, "spark": SPARK_READERS}
+ENGINES = tuple(DIALECTS)
 
 NUMERIC_TYPES = (
     "TINYINT",
@@ -567,12 +591,13 @@ def _kind(path: Path) -> str:
     raise ContractError(str(path), "person-year rows are read from .parquet, .csv or .csv.gz")
 
 
-def _reader(path: Path, kind: str) -> str:
-    return DUCKDB_READERS[kind].format(path=str(path).replace("'", "''"))
+def _reader(path: Path, kind: str, dialect: dict[str, str] = DUCKDB_READERS) -> str:
+    return dialect[kind].format(path=str(path).replace("'", "''"))
 
 
-def _quote(name: str) -> str:
-    return DUCKDB_READERS["identifier"].format(name=name.replace('"', '""'))
+def _quote(name: str, dialect: dict[str, str] = DUCKDB_READERS) -> str:
+    mark = dialect["identifier"][0]  # the quote character, doubled inside a name
+    return dialect["identifier"].format(name=name.replace(mark, mark * 2))
 
 
 def _duckdb_type_ok(name: str, found: str) -> bool:
@@ -599,11 +624,24 @@ def inspect_input(
         described = con.sql(f"DESCRIBE SELECT * FROM {_reader(path, kind)}").fetchall()
     except Exception as exc:  # duckdb.Error: unreadable file
         raise ContractError(str(path), f"cannot be read as {kind}: {exc}") from exc
+    return layout_from_columns(path, kind, [(d[0], d[1]) for d in described], scheme, outcomes, ref)
+
+
+def layout_from_columns(
+    path: Path,
+    kind: str,
+    described: list[tuple[str, str]],
+    scheme: str,
+    outcomes: list[str] | None,
+    ref: Reference,
+) -> InputLayout:
+    """The layout from the file's (column name, DuckDB type name) pairs, whichever engine read
+    them (:func:`inspect_input`, :func:`_spark_columns`); checks as :func:`inspect_input`."""
     known_outcomes = list(ref.outcomes["code"])
     columns: dict[str, str] = {}
     types: dict[str, str] = {}
     unknown = []
-    for original, found, *_ in described:
+    for original, found in described:
         name = original.strip().lower()
         if name not in (*KEY_COLUMNS, *FLAG_COLUMNS, *known_outcomes):
             unknown.append(original)
@@ -653,27 +691,20 @@ def inspect_input(
     return layout
 
 
-def source_sql(layout: InputLayout) -> str:
-    """DuckDB SQL for ``person_year_rows``: the needed columns under their schema names, numbers
-    parsed from CSV text (NULL when not a number), booleans as 0/1."""
+def source_sql(layout: InputLayout, engine: str = "duckdb") -> str:
+    """SQL of ``engine`` for ``person_year_rows``: the needed columns under their schema names,
+    numbers parsed from CSV text (NULL when not a number), booleans as 0/1. The only SQL that
+    differs between the engines (:data:`DIALECTS`)."""
+    dialect = DIALECTS[engine]
     parts = []
     for name in layout.needed:
-        column = _quote(layout.columns[name])
+        column = _quote(layout.columns[name], dialect)
         if layout.kind == "csv" and name != "person_id" and name not in TEXT_COLUMNS:
-            column = DUCKDB_READERS["number"].format(column=column)
+            column = dialect["number"].format(column=column)
         elif layout.types[name].upper() == "BOOLEAN":
             column = f"CAST({column} AS INTEGER)"
         parts.append(f"{column} AS {name}")
-    return f"SELECT {', '.join(parts)} FROM {_reader(layout.path, layout.kind)}"
-
-
-def file_sha256(path: Path) -> str:
-    """SHA-256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return f"SELECT {', '.join(parts)} FROM {_reader(layout.path, layout.kind, dialect)}"
 
 
 # --- running it ------------------------------------------------------------------------------------
@@ -855,14 +886,22 @@ def aggregate(
     memory_limit: str = DEFAULT_MEMORY_LIMIT,
     threads: int | None = None,
     ref: Reference | None = None,
+    engine: str = "duckdb",
+    spark=None,
 ) -> AggregationResult:
     """Aggregate a file of person-year rows into the contract (see the module docstring).
 
     ``outcomes``: the outcome columns to aggregate (default: every outcome column of the file).
     ``memory_limit`` bounds DuckDB's memory (it spills to a temporary folder beyond it);
-    ``threads`` defaults to DuckDB's choice (all cores). Raises ContractError for a file that does
-    not fit the schema, ParameterError for a bad scheme, outcome or classification.
+    ``threads`` defaults to DuckDB's choice (all cores). ``engine="spark"`` runs the same query on
+    Spark instead (:func:`aggregate_spark`, with ``spark`` as its session; ``memory_limit`` and
+    ``threads`` are then Spark's own configuration). Raises ContractError for a file that does
+    not fit the schema, ParameterError for a bad scheme, outcome, classification or engine.
     """
+    if engine not in ENGINES:
+        raise ParameterError(f"unknown engine '{engine}'; choose one of {', '.join(ENGINES)}")
+    if engine == "spark":
+        return aggregate_spark(path, scheme, classification, outcomes, spark=spark, ref=ref)
     if scheme not in SCHEMES:
         raise ParameterError(f"unknown scheme '{scheme}'; choose one of {', '.join(SCHEMES)}")
     path = Path(path)
@@ -871,8 +910,6 @@ def aggregate(
     ref = ref or load_reference()
     target = classification_at(parse_classification(classification))
     codes = municipality_codes(target)
-    targets = sorted(target.codes)
-    segments = segment_codes(scheme, ref)
     with tempfile.TemporaryDirectory(prefix="lmp-aggregate-") as spill:
         con = _connect(memory_limit, threads, spill)
         try:
@@ -881,14 +918,155 @@ def aggregate(
             stated = _rows_in_parquet(con, layout) if layout.kind == "parquet" else None
         finally:
             con.close()
+    return _result(table, layout, codes, target, ref, stated)
+
+
+def _result(
+    table: pa.Table,
+    layout: InputLayout,
+    codes: pd.DataFrame,
+    target: Classification,
+    ref: Reference,
+    stated: int | None,
+) -> AggregationResult:
+    """The contract and its report from the query's result, whichever engine ran it."""
+    targets = sorted(target.codes)
+    segments = segment_codes(layout.scheme, ref)
     cells = _cells(table, layout)
     if cells.empty:
         raise ContractError(
-            str(path), f"no row could be aggregated: {_reasons_text(table, layout, target)}"
+            str(layout.path),
+            f"no row could be aggregated: {_reasons_text(table, layout, target)}",
         )
     frame = contract_frame(cells, layout, targets, segments)
     report = _report(table, layout, cells, codes, targets, target, segments, stated)
     return AggregationResult(frame=frame, report=report, classification=target)
+
+
+# --- the same query on Spark -----------------------------------------------------------------------
+
+# Spark's type names (DataType.typeName()) as the DuckDB names the schema checks use.
+SPARK_TYPES = {
+    "string": "VARCHAR",
+    "byte": "TINYINT",
+    "short": "SMALLINT",
+    "integer": "INTEGER",
+    "long": "BIGINT",
+    "float": "FLOAT",
+    "double": "DOUBLE",
+    "decimal": "DECIMAL",
+    "boolean": "BOOLEAN",
+}
+
+
+def _spark_session(spark=None):
+    """The given session, else the active one, else a new one: local mode (all cores) when run by
+    plain Python, the cluster's when run by spark-submit. Imports pyspark only here."""
+    if spark is not None:
+        return spark
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise ParameterError(
+            "the Spark engine needs pyspark: pip install 'lmp[spark]' (and Java 17 or newer)"
+        ) from exc
+    return SparkSession.getActiveSession() or (
+        SparkSession.builder.appName("lmp aggregate").getOrCreate()
+    )
+
+
+def _spark_columns(frame) -> list[tuple[str, str]]:
+    """(column, DuckDB type name) of a Spark DataFrame, for :func:`layout_from_columns`."""
+    pairs = []
+    for field_ in frame.schema.fields:
+        name = field_.dataType.typeName().split("(")[0]
+        pairs.append((field_.name, SPARK_TYPES.get(name, name.upper())))
+    return pairs
+
+
+def _spark_view(spark, name: str, frame: pd.DataFrame, schema: str) -> None:
+    """A small pandas frame as a Spark temporary view (missing values as NULL)."""
+    rows = [
+        tuple(None if pd.isna(v) else v.item() if hasattr(v, "item") else v for v in row)
+        for row in frame.itertuples(index=False)
+    ]
+    spark.createDataFrame(rows, schema).createOrReplaceTempView(name)
+
+
+def _spark_arrow(result) -> pa.Table:
+    """A (small) Spark result as an Arrow table."""
+    if hasattr(result, "toArrow"):  # pyspark 4
+        return result.toArrow()
+    return pa.Table.from_pandas(result.toPandas(), preserve_index=False)
+
+
+def aggregate_spark(
+    path: str | Path,
+    scheme: str,
+    classification: str | int | date = DEFAULT_CLASSIFICATION,
+    outcomes: list[str] | None = None,
+    spark=None,
+    ref: Reference | None = None,
+) -> AggregationResult:
+    """:func:`aggregate` on Spark: the same query (:func:`aggregation_sql`), the same contract.
+
+    ``path``: a local file or any location Spark reads (``hdfs://...``, ``s3a://...``; a folder of
+    Parquet parts named ``*.parquet`` too). Parquet, or comma-separated CSV with a header (``.csv``,
+    ``.csv.gz``). ``spark``: a SparkSession (default: the active one, else a new one, which is
+    local mode under plain Python and the cluster's under spark-submit). Spark reads the file into
+    the view ``person_year_input``; :func:`source_sql` with :data:`SPARK_READERS` makes
+    ``person_year_rows`` of it, and the reference tables become views as on DuckDB. Only the small
+    result (one row per cell) comes back to the driver. The report's SHA-256 is left empty for a
+    file that is not on the local disk.
+    """
+    if scheme not in SCHEMES:
+        raise ParameterError(f"unknown scheme '{scheme}'; choose one of {', '.join(SCHEMES)}")
+    location = str(path)
+    remote = "://" in location
+    local = Path(location)
+    if not remote and not local.exists():
+        raise ContractError(location, "file not found")
+    name = Path(location.split("://", 1)[-1])  # for the format and the report only
+    kind = _kind(name)
+    ref = ref or load_reference()
+    target = classification_at(parse_classification(classification))
+    codes = municipality_codes(target)
+    spark = _spark_session(spark)
+    reader = spark.read
+    try:
+        if kind == "parquet":
+            frame = reader.parquet(location)
+        else:
+            frame = reader.csv(location, header=True, inferSchema=False)
+    except Exception as exc:  # pyspark AnalysisException: unreadable file
+        raise ContractError(location, f"cannot be read as {kind}: {exc}") from exc
+    layout = layout_from_columns(
+        name if remote else local, kind, _spark_columns(frame), scheme, outcomes, ref
+    )
+    frame.createOrReplaceTempView(SPARK_INPUT_VIEW)
+    _spark_view(
+        spark,
+        "municipality_codes",
+        codes[["source_code", "gemeente_id", "recoded"]],
+        "source_code STRING, gemeente_id BIGINT, recoded INT",
+    )
+    if scheme == "agesex":
+        _spark_view(
+            spark,
+            "agesex_classes",
+            agesex_classes(ref),
+            "class_sex STRING, class_age INT, segment_id INT",
+        )
+    spark.sql(source_sql(layout, "spark")).createOrReplaceTempView("person_year_rows")
+    query = aggregation_sql(
+        scheme, list(layout.outcomes), layout.binary, target.label, layout.kind, ref
+    )
+    try:
+        table = _spark_arrow(spark.sql(query))
+        stated = frame.count() if kind == "parquet" else None
+    except Exception as exc:  # Spark error while reading the file
+        raise ContractError(location, f"cannot be aggregated: {exc}") from exc
+    return _result(table, layout, codes, target, ref, stated)
 
 
 def _set_aside(table: pa.Table, layout: InputLayout, label: str) -> dict[str, int]:
@@ -936,7 +1114,7 @@ def _report(
     beyond = cells[cells["micro_years"] > cells["n_persons"] * MICRO_YEARS]
     return AggregationReport(
         file=layout.path.name,
-        sha256=file_sha256(layout.path),
+        sha256=file_sha256(layout.path) if layout.path.is_file() else "",
         format=layout.kind,
         scheme=layout.scheme,
         analysis_classification=target.label,
@@ -1045,3 +1223,41 @@ def report_markdown(result: AggregationResult, out_name: str) -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+# --- a driver for spark-submit ---------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m lmp.aggregate`` / ``spark-submit .../lmp/aggregate.py``: one file into the
+    contract, on DuckDB or (``--engine spark``) on the Spark session spark-submit provides. The
+    contract and its report are written on the driver (they are small). Arguments as
+    ``lmp aggregate``; returns the exit code."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="lmp.aggregate", description=main.__doc__)
+    parser.add_argument("input", help="person-year rows: local path, hdfs://..., s3a://...")
+    parser.add_argument("--out", required=True, help="a .parquet or .csv path on the driver")
+    parser.add_argument("--scheme", required=True, choices=SCHEMES)
+    parser.add_argument("--classification", default=DEFAULT_CLASSIFICATION)
+    parser.add_argument("--outcomes", nargs="+")
+    parser.add_argument("--engine", choices=ENGINES, default="duckdb")
+    args = parser.parse_args(argv)
+    try:
+        result = aggregate(
+            args.input, args.scheme, args.classification, args.outcomes, engine=args.engine
+        )
+        written = write_aggregate(result, args.out)
+    except (ContractError, ParameterError, CatalogueError) as exc:
+        print(f"error: {exc}")
+        return 2
+    r = result.report
+    print(
+        f"rows in {r.rows_in:,}, aggregated {r.rows_aggregated:,}, set aside "
+        f"{sum(r.rows_set_aside.values()):,}; wrote {', '.join(str(w) for w in written)}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

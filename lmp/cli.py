@@ -6,6 +6,7 @@
     lmp did       estimate one DiD design and print it (or JSON)
     lmp render    render the stale proeftuin reports and the synthesis into outputs/, in parallel
     lmp check     are the committed outputs current (manifest) and clean? (CI runs it)
+    lmp pdf       print the rendered reports to PDF with headless Chromium (into build/pdf/)
     lmp params    list a report notebook's parameters (name, type, default)
     lmp textconv  a notebook as readable text, for `git diff`
 
@@ -15,6 +16,7 @@ Errors that lmp raises on purpose become one line on stderr and exit code 2.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib
 import json
 import math
@@ -194,7 +196,13 @@ def _sets(args: argparse.Namespace) -> list[tuple[str, str]]:
 
 
 def _jobs(args: argparse.Namespace) -> list[render.Job]:
-    return render.all_jobs(args.data, args.outputs)
+    """The reports of the batch; in the languages of --language where the command has it."""
+    jobs = render.all_jobs(args.data, args.outputs)
+    languages = getattr(args, "language", None)
+    if languages:
+        chosen = render.check_languages(languages)
+        jobs = [dataclasses.replace(job, languages=chosen) for job in jobs]
+    return jobs
 
 
 def _for_each_set(args: argparse.Namespace, run) -> int:
@@ -213,6 +221,7 @@ def _render(args: argparse.Namespace) -> int:
 def _render_set(args: argparse.Namespace) -> int:
     root = Path(args.root).resolve()
     jobs = _jobs(args)
+    every_language = _jobs(argparse.Namespace(**{**vars(args), "language": None}))
     known = [job.name for job in jobs]
     if args.all == bool(args.reports):
         raise ParameterError("name reports to render, or give --all (not both)")
@@ -233,7 +242,7 @@ def _render_set(args: argparse.Namespace) -> int:
 
     try:
         outcomes = render.render_reports(
-            chosen, root, args.jobs, args.force, refuse_bad_data, index_jobs=jobs
+            chosen, root, args.jobs, args.force, refuse_bad_data, index_jobs=every_language
         )
     except render.BatchInterrupted as exc:
         print(render.summary_table(exc.outcomes))
@@ -256,7 +265,9 @@ def _check(args: argparse.Namespace) -> int:
 
 
 def _check_set(args: argparse.Namespace) -> int:
-    result = render.check_outputs(_jobs(args), Path(args.root).resolve())
+    result = render.check_outputs(
+        _jobs(args), Path(args.root).resolve(), min_persons=args.min_persons
+    )
     if result.ok:
         print(f"{args.outputs}: every report and the index are current and clean")
         return 0
@@ -267,6 +278,43 @@ def _check_set(args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 1
+
+
+def _set_name(data: str, outputs: str) -> str:
+    """The name of a report set (real, synthetic), or of an outputs folder of one's own."""
+    names = {pair: name for name, pair in render.REPORT_SETS.items()}
+    return names.get((data, outputs), Path(outputs).name)
+
+
+def _pdf(args: argparse.Namespace) -> int:
+    from lmp.render import pdf
+
+    pdf.require_chromium()  # one line and exit 2 when there is none, before anything else
+    return _for_each_set(args, _pdf_set)
+
+
+def _pdf_set(args: argparse.Namespace) -> int:
+    from lmp.render import pdf
+
+    root = Path(args.root).resolve()
+    jobs = _jobs(args)
+    known = [job.name for job in jobs]
+    unknown = [n for n in args.reports if n not in known]
+    if unknown:
+        raise ParameterError(
+            f"unknown report(s) {', '.join(unknown)}; choose from {', '.join(known)}"
+        )
+    chosen = [job for job in jobs if not args.reports or job.name in args.reports]
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError(f"--jobs takes a number of pages printed at once, got {args.jobs}")
+    folder = f"{args.pdf_dir or pdf.PDF_ROOT}/{_set_name(args.data, args.outputs)}"
+    tasks = list(pdf.pdf_tasks(chosen, folder))
+    printed, problems = pdf.build_pdfs(tasks, root, args.jobs)
+    for task in printed:
+        print(f"{task.html} -> {task.pdf}")
+    for task, why in problems:
+        print(f"lmp pdf: {task.report} ({task.language}): {why}", file=sys.stderr)
+    return 1 if problems else 0
 
 
 def _params(args: argparse.Namespace) -> int:
@@ -495,10 +543,52 @@ def _add_render_commands(sub, with_schema: bool = False) -> None:
         help="reports rendered at the same time, one kernel each (default: number of cores)",
     )
     p.add_argument("--force", action="store_true", help="render the current reports too")
+    p.add_argument(
+        "--language",
+        action="append",
+        choices=render.LANGUAGES,
+        default=None,
+        help="render only this language (repeat for more; default: all, "
+        f"{', '.join(render.LANGUAGES)}); the report is then stale for `lmp check` until it is "
+        "rendered in every language again",
+    )
     p.set_defaults(func=_render)
 
     p = sub.add_parser(
+        "pdf",
+        parents=[where],
+        help="print the rendered reports to PDF with headless Chromium",
+        description="Print each report.<lang>.html with Debian's Chromium (/usr/bin/chromium) on "
+        "A4, without header, footer or dates, to <pdf-dir>/<set>/<report>.<lang>.pdf. PDFs depend "
+        "on the Chromium version: they are built, not committed.",
+    )
+    p.add_argument("reports", nargs="*", help="proeftuin slugs and/or 'cross_proeftuin' (all)")
+    p.add_argument(
+        "--language",
+        action="append",
+        choices=render.LANGUAGES,
+        default=None,
+        help="print only this language (repeat for more; default: all)",
+    )
+    p.add_argument(
+        "--pdf-dir",
+        default=None,
+        help="where the PDFs go, relative to the project root (default: build/pdf)",
+    )
+    p.add_argument(
+        "--jobs", "-j", type=int, default=None, help="pages printed at once (default: cores)"
+    )
+    p.set_defaults(func=_pdf)
+
+    p = sub.add_parser(
         "check", parents=[where], help="are the outputs current and clean? (exit 1 if not)"
+    )
+    p.add_argument(
+        "--min-persons",
+        type=int,
+        default=None,
+        help="the output scanner's threshold: no published statistic may rest on fewer persons "
+        "(default 10)",
     )
     p.set_defaults(func=_check)
 
@@ -519,7 +609,7 @@ def _fast_parser(with_schema: bool = False) -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    fast = argv[:1] in (["render"], ["check"], ["params"], ["textconv"])
+    fast = argv[:1] in (["render"], ["check"], ["pdf"], ["params"], ["textconv"])
     with_schema = bool({"-h", "--help"} & set(argv))
     args = (_fast_parser(with_schema) if fast else build_parser(with_schema)).parse_args(argv)
     try:

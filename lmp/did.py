@@ -41,11 +41,9 @@ from lmp.inference import (
     BOOTSTRAP_WEIGHTS,
     WeightedFit,
     WildBootstrap,
-    bootstrap_p_text,
     cr1_vcov,
     fit_weighted_fe,
     refit,
-    significant,
     t_test,
     wald_test,
 )
@@ -476,8 +474,9 @@ class DidResult:
         ]
         if self.p_wcr is not None:
             how = "all sign patterns" if self.wcr_enumerated else "random draws"
-            p = bootstrap_p_text(self.p_wcr, self.wcr_draws, self.wcr_enumerated)
-            shown = p if isinstance(p, str) else f"= {p:.4f}"  # "p < 0.0001" or "p = 0.0123"
+            # a p of 0 from random draws means only p < 1/B; under enumeration p is never 0
+            below = self.p_wcr == 0 and self.wcr_draws and not self.wcr_enumerated
+            shown = f"< 1/{self.wcr_draws}" if below else f"= {self.p_wcr:.4f}"
             lines.append(
                 f"  wild cluster bootstrap (WCR, {self.wcr_weights}): p {shown}, "
                 f"{level}% CI [{self.ci_wcr_low:.4f}, {self.ci_wcr_high:.4f}] "
@@ -488,7 +487,7 @@ class DidResult:
             lines.append(
                 f"  randomization inference: p = {self.p_ri:.4f}, "
                 f"{level}% CI [{self.ci_ri_low:.4f}, {self.ci_ri_high:.4f}] "
-                f"({self.ri_placebos} {how} placebo regions of {MATCH_WORDS[self.ri_match]})"
+                f"({self.ri_placebos} {how} placebo regions, matched on {self.ri_match})"
             )
         lines.append(
             f"  persons   {self.n_persons:,}   municipalities {self.n_clusters}"
@@ -677,60 +676,29 @@ class EventStudyResult:
     # sensitivity bounds (:func:`lmp.sensitivity.placebo_half_width`).
     placebo_coefs: pd.DataFrame | None = None
 
-    def _ri_words(self) -> str:
-        if not self.pretrend_ri_placebos:
-            return ""
-        n = self.pretrend_ri_placebos
-        which = f"all {n}" if self.pretrend_ri_enumerated else f"{n} randomly drawn"
-        left_out = (
-            f" ({self.pretrend_ri_excluded} comparison municipalities missing a year not drawn)"
-            if self.pretrend_ri_excluded
-            else ""
-        )
-        return (
-            f"; against {which} placebo regions of {MATCH_WORDS[self.pretrend_ri_match]}"
-            f"{left_out}"
-            f" (RI) p = {self.pretrend_p_ri:.3f}"
-        )
-
-    def pretrend_text(self, alpha: float = 0.05) -> str:
-        """The joint pre-trend test in Markdown (CR1 F test, and RI when run), with what the test
-        that this report trusts (RI when run, else CR1) means for the DiD estimate."""
-        if np.isnan(self.pretrend_p):
-            return f"- **{self.design}**: no year before the reference year, so no pre-trend test"
-        num, den = self.pretrend_df
-        trusted = self.pretrend_p_ri if self.pretrend_ri_placebos else self.pretrend_p
-        kind = "randomization inference" if self.pretrend_ri_placebos else "CR1"
-        smallest = 1 / (1 + self.pretrend_ri_placebos) if self.pretrend_ri_placebos else 0.0
-        if smallest > alpha:
-            meaning = (
-                f"With only {self.pretrend_ri_placebos} placebo regions randomization inference "
-                f"cannot reject at {alpha:.0%} (its smallest possible p is {smallest:.3f}), so it "
-                "cannot decide whether the trends were parallel."
-            )
-        elif significant(trusted, alpha):
-            meaning = (
-                f"By {kind} the trends **differed before the start**: the parallel-trends "
-                "assumption is in doubt for this design, and its DiD estimate may continue a "
-                "difference that began before the proeftuin."
-            )
-        else:
-            meaning = (
-                f"By {kind} no evidence that the trends differed before the start; with few "
-                "treated municipalities that is weak evidence that they were parallel (see the "
-                "sensitivity analysis below)."
-            )
-        return (
-            f"- **{self.design}**: joint pre-trend test F({num}, {den}) = {self.pretrend_f:.2f}, "
-            f"CR1 p = {self.pretrend_p:.3f}{self._ri_words()}. {meaning}"
-        )
+    def tidy(self) -> pd.DataFrame:
+        """One row per relative year (the reference year with estimate 0): the coefficient, its
+        CR1 (and, when run, RI) interval, with the proeftuin, outcome and design."""
+        return self.table.assign(
+            proeftuin=self.proeftuin, outcome=self.outcome, design=self.design
+        )[["proeftuin", "outcome", "design", *self.table.columns]]
 
     def summary(self) -> str:
+        """A short, readable block of text (English)."""
+        ri = ""
+        if self.pretrend_ri_placebos:
+            how = "all eligible" if self.pretrend_ri_enumerated else "randomly drawn"
+            ri = (
+                f"; RI p = {self.pretrend_p_ri:.4f} ({self.pretrend_ri_placebos} {how} placebo "
+                f"regions, matched on {self.pretrend_ri_match}; "
+                f"{self.pretrend_ri_excluded} comparison municipalities not drawn)"
+            )
         lines = [
             f"Event study ({DESIGN_LABELS[self.design]}) - proeftuin {self.proeftuin}, outcome {self.outcome}",
             f"  reference: relative year {self.reference_year}",
             f"  joint pre-trend test: F({self.pretrend_df[0]}, {self.pretrend_df[1]}) = "
-            f"{self.pretrend_f:.3f}, CR1 p = {self.pretrend_p:.4f}{self._ri_words()}",
+            f"{self.pretrend_f:.3f}, CR1 p = {self.pretrend_p:.4f}{ri}",
+            f"  persons   {self.n_persons:,}   municipalities {self.n_clusters}",
         ]
         return "\n".join(lines)
 
@@ -945,12 +913,6 @@ def placebo_event_studies(
 
 
 RI_MATCHES = ("municipalities", "persons", "contiguous")
-# What the placebo regions of each match have in common with the proeftuin, in words.
-MATCH_WORDS = {
-    "municipalities": "as many municipalities",
-    "persons": "as many municipalities and about as many persons",
-    "contiguous": "as many neighbouring municipalities and about as many persons",
-}
 # The reports and ``lmp did`` draw contiguous placebo regions: the proeftuinen are contiguous, and
 # placebo regions scattered over the country make RI over-reject for a contiguous region
 # (benchmarks/results/sensitivity_size.md). The functions below keep "persons" as their default,

@@ -10,9 +10,15 @@ withheld part. :func:`suppress_with_complements` also withholds the next-smalles
 group (complementary, or secondary, suppression) until what is withheld adds up to at least
 :data:`MIN_PERSONS` persons in at least two cells; :func:`assert_no_recoverable_cells` refuses a
 table where subtraction still reveals fewer than :data:`MIN_PERSONS` persons.
+
+:func:`scan_outputs` checks what was actually published: every ``tables/*.csv`` under an outputs
+folder, read back from disk (see its docstring for the rules and the message format).
 """
 
 from __future__ import annotations
+
+import re
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -203,3 +209,256 @@ def assert_no_recoverable_cells(
         f"{name}: column '{count_column}', group ({group}): {shows} ({len(found)} group(s) in "
         "all). Suppress with disclosure.suppress_with_complements before publishing"
     )
+
+
+# --- the output scanner: the published tables as written -------------------------------------------
+
+COUNT_NAME = "n_persons"
+COUNT_PREFIXES = ("n_persons_", "persons_")
+# Labels of a row that holds the total of the other rows of its group (compared in lower case).
+TOTAL_LABELS = frozenset({"all", "total", "totaal", "totals", "overall", "population", "everyone"})
+YEAR_NAME = re.compile(r"(^|_)year($|_)")
+
+
+def is_count_column(name: str) -> bool:
+    """A column of persons: ``n_persons``, or a name starting ``n_persons_`` or ``persons_``."""
+    return name == COUNT_NAME or name.startswith(COUNT_PREFIXES)
+
+
+def scan_outputs(outputs_root: str | Path, min_persons: int = MIN_PERSONS) -> list[str]:
+    """Problems of the published tables under ``outputs_root``: every ``**/tables/*.csv``.
+
+    Returns one message per problem, empty when all is well. A table fails when
+
+    1. it has no person count at all (no column ``n_persons``, ``n_persons_*`` or ``persons_*``),
+       so nothing shows that its statistics rest on enough persons;
+    2. a count shown is below ``min_persons`` (or is not a number);
+    3. a withheld (blank) or unpublished part of a total can be recovered by subtraction: the
+       total minus the parts shown leaves fewer than ``min_persons`` persons while something is
+       withheld. Totals are found in two ways: a row labelled as a total (a text column holding
+       one of :data:`TOTAL_LABELS`, e.g. ``population`` above ``target`` in the trends tables;
+       the groups are the rows with equal values in the other text columns and ``year`` columns),
+       or derived from shares beside a count (``persons_X`` with ``share_X_pct`` or ``share_X``;
+       ``n_persons`` with ``share_pct`` or ``share``: count / share, rows giving the same total
+       form one group). A blank count whose share is shown is a problem too. As a reader would,
+       the scanner takes numbers as written: a count written with fewer digits than it has (e.g.
+       ``1.44399e+07``) is known only to within half its last digit, and a subtraction is reported
+       only when the rest is below ``min_persons`` however those digits are filled in.
+
+    Message format, one line each, the file relative to ``outputs_root``'s parent (e.g.
+    ``outputs/pelgrim/tables/trends_cost_total.csv``), rows numbered from 1 after the header,
+    the row's key (its text and year columns) in parentheses when it has one::
+
+        <file>: no person count: ...
+        <file>: small cell: column '<column>', row <n> (<key>): <count> persons, fewer than <min>
+        <file>: recoverable by subtraction: column '<column>', row <n> (<key>): ...
+        <file>: unreadable: ...
+
+    Tables combined across files (a total in one table, its parts in another) are not checked
+    here; :func:`suppress_with_complements` protects them when they are made.
+    """
+    root = Path(outputs_root)
+    problems = []
+    for path in sorted(root.glob("**/tables/*.csv")):
+        problems += scan_table(path, path.relative_to(root.parent).as_posix(), min_persons)
+    return problems
+
+
+def scan_table(
+    path: str | Path, name: str | None = None, min_persons: int = MIN_PERSONS
+) -> list[str]:
+    """The problems of one published CSV table (rules and messages of :func:`scan_outputs`;
+    ``name``, default the path, starts each message)."""
+    path = Path(path)
+    name = name or str(path)
+    try:
+        frame = pd.read_csv(path)
+        text = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        return [f"{name}: unreadable: {exc}".splitlines()[0]]
+    counts = [c for c in frame.columns if is_count_column(str(c))]
+    if not counts:
+        return [
+            f"{name}: no person count: no column {COUNT_NAME}, {COUNT_PREFIXES[0]}* or "
+            f"{COUNT_PREFIXES[1]}*, so nothing shows that its statistics rest on at least "
+            f"{min_persons} persons"
+        ]
+    shares = {c: _share_column(c, frame) for c in counts}
+    keys = _key_columns(frame, counts, [s for s in shares.values() if s])
+    problems = []
+    for column in counts:
+        values = pd.to_numeric(text[column].str.strip().replace("", np.nan), errors="coerce")
+        written = text[column].str.strip()
+        for i in np.flatnonzero(values.isna().to_numpy() & (written != "").to_numpy()):
+            problems.append(
+                f"{name}: small cell: column '{column}', row {_row(frame, keys, i)}: "
+                f"'{written.iloc[i]}' is not a number of persons"
+            )
+        small = values.notna() & (values < min_persons)
+        for i in np.flatnonzero(small.to_numpy()):
+            problems.append(
+                f"{name}: small cell: column '{column}', row {_row(frame, keys, i)}: "
+                f"{values.iloc[i]:g} persons, fewer than {min_persons}"
+            )
+        known = values.to_numpy(dtype=float)
+        slack = np.array([_half_unit(t, whole=True) for t in text[column]])
+        for message in _total_rows(frame, column, known, slack, keys, min_persons):
+            problems.append(f"{name}: recoverable by subtraction: {message}")
+        if shares[column]:
+            share_text = text[shares[column]]
+            for message in _share_totals(
+                frame, column, known, slack, shares[column], share_text, keys, min_persons
+            ):
+                problems.append(f"{name}: recoverable by subtraction: {message}")
+    return problems
+
+
+def _half_unit(text: str, whole: bool = False) -> float:
+    """Half the place of the last digit of a number as written (``1.44399e+07``: 50); for a count
+    (``whole``) 0 when written to the unit or finer, since persons are whole. NaN if not a number."""
+    written = str(text).strip().lower()
+    mantissa, _, exponent = written.partition("e")
+    try:
+        float(written)
+        power = int(exponent) if exponent else 0
+    except ValueError:
+        return np.nan
+    decimals = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    place = 10.0 ** (power - decimals)
+    return 0.0 if whole and place <= 1 else place / 2
+
+
+def _share_column(count: str, frame: pd.DataFrame) -> str | None:
+    """The column of shares beside a count column, if the table has one."""
+    if count == COUNT_NAME:
+        candidates = ["share_pct", "share"]
+    else:
+        rest = count.removeprefix(COUNT_PREFIXES[0]).removeprefix(COUNT_PREFIXES[1])
+        candidates = [f"share_{rest}_pct", f"share_{rest}", f"{rest}_share_pct", f"{rest}_share"]
+    return next((c for c in candidates if c in frame.columns), None)
+
+
+def _key_columns(frame: pd.DataFrame, counts: list[str], shares: list[str]) -> list[str]:
+    """The columns that say what a row is: text columns and whole-number ``year`` columns."""
+    keys = []
+    for column in frame.columns:
+        series = frame[column]
+        if column in counts or column in shares or pd.api.types.is_bool_dtype(series):
+            continue
+        if pd.api.types.is_string_dtype(series) or pd.api.types.is_object_dtype(series):
+            keys.append(column)
+        elif pd.api.types.is_integer_dtype(series) and YEAR_NAME.search(str(column)):
+            keys.append(column)
+    return keys
+
+
+def _row(frame: pd.DataFrame, keys: list[str], i: int) -> str:
+    """'<n> (<key>=<value>, ...)': row ``i`` (from 0) numbered from 1 after the header, with the
+    values of its first four key columns that are given."""
+    given = [
+        f"{k}={frame[k].iloc[i]}"
+        for k in keys
+        if not pd.isna(frame[k].iloc[i]) and str(frame[k].iloc[i]).strip()
+    ][:4]
+    return f"{i + 1} ({', '.join(given)})" if given else str(i + 1)
+
+
+def _leaks(
+    total: float,
+    total_slack: float,
+    parts: np.ndarray,
+    slacks: np.ndarray,
+    blank: int,
+    min_persons: int,
+) -> tuple[bool, float]:
+    """Whether ``total`` minus the ``parts`` shown reveals a rest below ``min_persons`` (whatever
+    the digits not written), while something is withheld (``blank`` parts, or a rest above 0)."""
+    rest = total - parts.sum()
+    slack = total_slack + slacks.sum()
+    revealed = rest + slack < min_persons and (blank > 0 or rest - slack > 0)
+    return revealed, rest
+
+
+def _total_rows(frame, column, counts, slack, keys, min_persons) -> list[str]:
+    """Groups with a row labelled as their total whose parts give a small rest away."""
+    found = []
+    for label in keys:
+        values = frame[label].astype(str).str.strip().str.lower()
+        is_total = values.isin(TOTAL_LABELS).to_numpy()
+        if not is_total.any() or is_total.all():
+            continue
+        # group by the other keys, leaving out those that only describe the label
+        labelled = frame[label].astype(str)
+        others = [
+            k
+            for k in keys
+            if k != label and frame.groupby(labelled)[k].nunique(dropna=False).max() > 1
+        ]
+        for _, rows in _groups(frame, others):
+            totals = rows[is_total[rows] & ~np.isnan(counts[rows])]
+            parts = rows[~is_total[rows]]
+            if not len(totals) or not len(parts):
+                continue
+            shown = parts[~np.isnan(counts[parts])]
+            blank = len(parts) - len(shown)
+            first = totals[0]
+            revealed, rest = _leaks(
+                counts[first], slack[first], counts[shown], slack[shown], blank, min_persons
+            )
+            if revealed:
+                found.append(
+                    f"column '{column}', row {_row(frame, keys, first)}: the total "
+                    f"{counts[first]:g} minus the {len(shown)} part(s) shown "
+                    f"(rows {', '.join(str(r + 1) for r in shown) or 'none'}) leaves {rest:g} "
+                    f"persons in {_what_is_withheld(blank)}, fewer than {min_persons}"
+                )
+    return found
+
+
+def _what_is_withheld(blank: int) -> str:
+    return f"{blank} withheld row(s)" if blank else "the parts not published"
+
+
+def _share_totals(frame, column, counts, slack, share, share_text, keys, min_persons) -> list[str]:
+    """Totals derived from the shares (count / share) whose shown parts give a small rest away,
+    and blank counts whose share is shown."""
+    shares = pd.to_numeric(share_text.str.strip().replace("", np.nan), errors="coerce")
+    shares = shares.to_numpy(dtype=float)
+    found = []
+    for i in np.flatnonzero(np.isnan(counts) & ~np.isnan(shares)):
+        found.append(
+            f"column '{column}', row {_row(frame, keys, i)}: the count is withheld but its share "
+            f"'{share}' ({shares[i]:g}) is shown, which with the total the shares give away "
+            "reveals it"
+        )
+    scale = 100.0 if "pct" in share or np.nanmax(shares, initial=0) > 1 + 1e-9 else 1.0
+    usable = np.flatnonzero(~np.isnan(counts) & (shares > 0) & (counts > 0))
+    if not len(usable):
+        return found
+    share_slack = np.array([_half_unit(t) for t in share_text])
+    derived = counts[usable] / shares[usable] * scale
+    error = derived * (slack[usable] / counts[usable] + share_slack[usable] / shares[usable])
+    order = np.argsort(derived)
+    clusters, current = [], [order[0]]
+    for a, b in zip(order[:-1], order[1:], strict=True):
+        if derived[b] - derived[a] <= error[a] + error[b] + 1:
+            current.append(b)
+        else:
+            clusters.append(current)
+            current = [b]
+    clusters.append(current)
+    blank_rows = np.flatnonzero(np.isnan(counts))
+    for members in clusters:
+        members = np.array(members)
+        best = members[np.argmin(error[members])]
+        total = round(derived[best]) if error[best] < 0.5 else derived[best]
+        rows = usable[members]
+        blank = len(blank_rows) if len(clusters) == 1 else 0  # blank rows' group is known
+        revealed, rest = _leaks(total, error[best], counts[rows], slack[rows], blank, min_persons)
+        if revealed:
+            found.append(
+                f"column '{column}', rows {', '.join(str(r + 1) for r in sorted(rows))}: their "
+                f"shares in '{share}' give a total of {total:g} persons; minus the counts shown "
+                f"that leaves {rest:g} in {_what_is_withheld(blank)}, fewer than {min_persons}"
+            )
+    return found

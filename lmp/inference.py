@@ -354,19 +354,6 @@ def bootstrap_weights(
     return rng.choice(points, size=(reps, n_clusters)), False
 
 
-def bootstrap_p_text(p: float, draws: int, enumerated: bool) -> float | str:
-    """A wild-bootstrap p-value for display: ``"< 1/B"`` (e.g. ``"< 1/9999"``) when no draw
-    reached ``|t|``.
-
-    With ``B`` random draws the p-value is the share of draws with ``|t*| >= |t|``; 0 means only
-    that it is below ``1/B``, not that it is 0. Under full enumeration the draw that reproduces
-    the data always counts, so p is never 0 there. Any other p is returned unchanged.
-    """
-    if p == 0 and draws > 0 and not enumerated:
-        return f"< 1/{draws}"
-    return p
-
-
 @dataclass(frozen=True)
 class WildBootstrap:
     """A wild cluster restricted bootstrap of one coefficient, ready to test any null value.

@@ -120,12 +120,8 @@ class MetaResult:
         row.pop("studies")
         row.pop("left_out")
         row["k_left_out"] = len(self.left_out)
-        row["left_out"] = self.left_out_text()
+        row["left_out"] = _left_out_cell(self.left_out)
         return row
-
-    def left_out_text(self) -> str:
-        """The studies left out, as ``"label (reason); ..."``; empty when none was."""
-        return "; ".join(f"{r.label} ({r.reason})" for r in self.left_out.itertuples())
 
     def tidy(self) -> pd.DataFrame:
         """One row of scalar results."""
@@ -148,12 +144,18 @@ class MetaResult:
                 "  assumes independent estimates; the proeftuinen share one comparison pool,"
                 " so the pooled SE is optimistic",
                 *(
-                    [f"  left out ({len(self.left_out)}): {self.left_out_text()}"]
+                    [f"  left out ({len(self.left_out)}): {_left_out_cell(self.left_out)}"]
                     if len(self.left_out)
                     else []
                 ),
             ]
         )
+
+
+def _left_out_cell(left_out: pd.DataFrame) -> str:
+    """The studies left out as one table cell, ``"label (reason); ..."``; empty when none was.
+    The report's words are :func:`lmp.report.sentences.left_out_text`."""
+    return "; ".join(f"{r.label} ({r.reason})" for r in left_out.itertuples())
 
 
 def _not_finite_reason(estimate: float, se: float) -> str:

@@ -126,38 +126,3 @@ def dilution_table(results: pd.DataFrame, shares: dict[str, float]) -> pd.DataFr
             }
         )
     return pd.DataFrame(rows)
-
-
-def dilution_text(row: pd.Series, unit: str) -> str:
-    """One outcome's dilution and power in plain words for a policy reader."""
-    visible = "would" if row["implied_visible"] else "would **not**"
-    cr1, ri = row["mde_population_cr1"], row["mde_population_ri"]
-    if cr1 < ri:
-        compare = "smaller: too optimistic, as CR1 is with few treated municipalities"
-    else:
-        compare = (
-            "not smaller here, but CR1's test itself over-rejects with few treated municipalities"
-        )
-    implied = (
-        f"The target group is **{100 * row['target_share']:.1f}%** of the proeftuin's persons. "
-        f"Its estimated effect of {row['target_effect']:,.2f} {unit} would move the population mean "
-        f"by {row['implied_population_effect']:,.2f} {unit} "
-        f"({row['implied_population_effect_with_spillover']:,.2f} adding the non-target-group "
-        "difference, target minus triple: spillover, or anything else that moved the rest of the "
-        "population). "
-    )
-    if not np.isfinite(ri):
-        return implied + (
-            "With so few placebo regions, randomization inference cannot reject at 5% whatever the "
-            "estimate, so the population design could **not** see an effect of any size here "
-            f"(the conventional CR1 calculation gives a population MDE of {cr1:,.2f} {unit}, "
-            "which the few-cluster problem makes meaningless)."
-        )
-    return implied + (
-        f"The smallest population effect this design detects with 80% power "
-        f"(randomization inference, 5% two-sided) is **{ri:,.2f} {unit}**, so "
-        f"the population design {visible} see it. To be visible at population level, the "
-        f"target-group effect would have to be about **{row['target_effect_needed']:,.2f} {unit}** "
-        f"(the conventional CR1 calculation gives a population MDE of {cr1:,.2f} {unit}, "
-        f"{compare})."
-    )

@@ -77,9 +77,10 @@ in-sample RMSPE at numerical zero leaves nothing to compare with, so then any he
 numerical zero flags the fit: the weights matched the training years exactly and did not carry
 over to the next year. Weights identified by the data (more training years than donors, as in the
 constructed test panel) carry over exactly and are not flagged. The result is **flagged**
-(``fit_flagged``, with a sentence in ``fit_flag_reason``) when it is overfit, or when no
-training year is left (the fit cannot be checked). Each placebo fit gets the same check (columns
-``holdout_rmspe`` and ``overfit`` of ``placebos``; ``n_placebos_overfit`` counts them).
+(``fit_flagged``, with the category ``fit_flag_reason``: ``overfit`` or ``not checked``)
+when it is overfit, or when no training year is left (the fit cannot be checked). Each placebo
+fit gets the same check (columns ``holdout_rmspe`` and ``overfit`` of ``placebos``;
+``n_placebos_overfit`` counts them).
 
 Effect and inference
 --------------------
@@ -100,7 +101,7 @@ placebo with an exact fit has an infinite ratio (its post-RMSPE over a pre-RMSPE
 which counts as at least as extreme as the region's: conservative.
 
 A flagged result still carries both p-values (for tables), but they are **not evidence** of an
-effect: :meth:`SynthResult.summary` and :meth:`SynthResult.fit_text` say so, and
+effect: :meth:`SynthResult.summary` and :func:`lmp.report.sentences.fit_text` say so, and
 ``fit_flagged`` is the switch for any verdict built on them.
 """
 
@@ -371,7 +372,7 @@ class SynthResult:
     pre_rmspe, post_rmspe, rmspe_ratio, exact_pre_fit, holdout_rmspe, overfit, estimate``.
 
     When ``fit_flagged`` the p-values are still there but are not evidence of an effect
-    (``fit_flag_reason`` says why).
+    (``fit_flag_reason`` says why: ``overfit`` or ``not checked``).
     """
 
     proeftuin: str
@@ -387,7 +388,7 @@ class SynthResult:
     holdout_rmspe: float  # holdout fit, out of sample (held-out years); NaN without a check
     overfit: bool  # holdout_rmspe > OVERFIT_RATIO x max(train_rmspe, rmspe_tolerance)
     fit_flagged: bool  # overfit, or no check possible: the placebo p-values are not evidence
-    fit_flag_reason: str  # "" when not flagged
+    fit_flag_reason: str  # "overfit", "not checked", or "" when not flagged
     p_value_ratio: float  # NaN for an exact pre-period fit
     p_value_gap: float
     n_placebos: int
@@ -423,30 +424,26 @@ class SynthResult:
         """The ``n`` donors with the largest weights."""
         return self.weights.head(n).reset_index(drop=True)
 
-    def _pre_text(self) -> str:
-        if self.exact_pre_fit:
-            return f"pre-RMSPE 0 (exact fit on {span(self.pre_years)})"
-        return f"pre-RMSPE {fixed(self.pre_rmspe)} ({span(self.pre_years)})"
-
-    def _holdout_text(self) -> str:
-        if not self.holdout_years:
-            return "no holdout check: no pre-period year left to fit on"
-        return (
-            f"fitted on {span(self.train_years)} only (RMSPE {fixed(self.train_rmspe)}), the "
-            f"weights miss {span(self.holdout_years)} by {fixed(self.holdout_rmspe)} (holdout RMSPE)"
-        )
-
-    def _ratio_text(self) -> str:
-        if self.exact_pre_fit:
-            return "RMSPE ratio: none, undefined at pre-RMSPE 0"
-        return f"RMSPE ratio {self.p_value_ratio:.4f}"
-
     def summary(self, n: int = 5) -> str:
-        """A short, readable block of text; never prints floating-point noise as a number."""
+        """A short, readable block of text (English); never prints floating-point noise as a
+        number. The report's words are :func:`lmp.report.sentences.fit_text`."""
         donors = ", ".join(
             f"{row.name} {row.weight:.3f}" for row in self.top_weights(n).itertuples(index=False)
         )
         draw = "all placebo regions" if self.enumerated else f"random draw, seed {self.seed}"
+        if self.exact_pre_fit:
+            pre = f"pre-RMSPE 0 (exact fit on {span(self.pre_years)})"
+            ratio = "RMSPE ratio: none, undefined at pre-RMSPE 0"
+        else:
+            pre = f"pre-RMSPE {fixed(self.pre_rmspe)} ({span(self.pre_years)})"
+            ratio = f"RMSPE ratio {self.p_value_ratio:.4f}"
+        if self.holdout_years:
+            holdout = (
+                f"fitted on {span(self.train_years)} (RMSPE {fixed(self.train_rmspe)}), "
+                f"{span(self.holdout_years)} missed by {fixed(self.holdout_rmspe)}"
+            )
+        else:
+            holdout = "none: no pre-period year left to fit on"
         verdict = (
             f"FIT FLAGGED: {self.fit_flag_reason}"
             if self.fit_flagged
@@ -458,10 +455,10 @@ class SynthResult:
                 f"Synthetic control ({did.DESIGN_LABELS[self.design]}) - proeftuin "
                 f"{self.proeftuin}, outcome {self.outcome}",
                 f"  average post gap {fixed(self.estimate)}   post-RMSPE {fixed(self.post_rmspe)}"
-                f"   {self._pre_text()}",
-                f"  holdout check: {self._holdout_text()}",
+                f"   {pre}",
+                f"  holdout check: {holdout}",
                 f"  {verdict}",
-                f"  placebo p{evidence}: |gap| {self.p_value_gap:.4f}   {self._ratio_text()}"
+                f"  placebo p{evidence}: |gap| {self.p_value_gap:.4f}   {ratio}"
                 f"   ({self.n_placebos} placebos, {draw}; {self.n_placebos_overfit} overfit)",
                 f"  donors {self.n_donors} ({self.n_donors_per_fit} nearest per fit,"
                 f" {self.n_donors_weighted} weighted, {self.n_donors_excluded} excluded)"
@@ -469,49 +466,17 @@ class SynthResult:
             ]
         )
 
-    def fit_text(self) -> str:
-        """One Markdown paragraph for a report: the pre-period fit, the holdout check, the flag,
-        and whether the placebo p-values count as evidence."""
-        label = did.DESIGN_LABELS[self.design]
-        p_values = f"|gap| {self.p_value_gap:.3f}, {self._ratio_text()}"
-        if self.fit_flagged:
-            verdict = (
-                f"**Fit flagged** ({self.fit_flag_reason}). The placebo p-values ({p_values}) are "
-                f"**not evidence** of an effect; {self.n_placebos_overfit} of {self.n_placebos} "
-                "placebo fits are overfit by the same rule."
-            )
-        else:
-            verdict = (
-                f"The fit carries over to the held-out year(s) (within {OVERFIT_RATIO:g} times "
-                f"the in-sample RMSPE), so the placebo p-values ({p_values}) can be read."
-            )
-        return f"**{label}**: {self._pre_text()}; {self._holdout_text()}. {verdict}"
 
-
-def _flag_reason(fit: _Fit, result_years: dict[str, tuple[int, ...]], holdout: int) -> str:
-    """Why the fit is flagged, in one sentence ("" when it is not).
+def _flag_reason(fit: _Fit, result_years: dict[str, tuple[int, ...]]) -> str:
+    """Why the fit is flagged, as a category: ``"not checked"`` (no pre-period year left to fit
+    the weights on), ``"overfit"``, or ``""`` when it is not flagged
+    (:func:`lmp.report.sentences.flag_reason_text` says it in words, with the numbers).
 
     ``result_years`` holds the ``pre_years``, ``train_years`` and ``holdout_years``.
     """
-    pre, train, held = (result_years[k] for k in ["pre_years", "train_years", "holdout_years"])
-    if not held:
-        return (
-            f"not checked: with {len(pre)} pre-period year(s) and {holdout} held out, no year is "
-            "left to fit the weights on"
-        )
-    if not fit.overfit:
-        return ""
-    if fit.train_rmspe == 0:
-        return (
-            f"overfit: fitted on {span(train)} the weights match those years exactly but miss "
-            f"{span(held)} by {fixed(fit.holdout_rmspe)}; an exact pre-period fit shows only that "
-            "enough donors can match a few years, not that the synthetic control tracks the region"
-        )
-    return (
-        f"overfit: fitted on {span(train)} the weights miss {span(held)} by "
-        f"{fixed(fit.holdout_rmspe)}, {fit.holdout_rmspe / fit.train_rmspe:.1f} times their "
-        f"in-sample RMSPE {fixed(fit.train_rmspe)} (more than {OVERFIT_RATIO:g} times)"
-    )
+    if not result_years["holdout_years"]:
+        return "not checked"
+    return "overfit" if fit.overfit else ""
 
 
 def _placebo_table(
@@ -623,7 +588,7 @@ def synthetic_control(
             "holdout_synthetic": actual.holdout_synthetic,
         }
     )
-    reason = _flag_reason(actual, result_years, holdout)
+    reason = _flag_reason(actual, result_years)
     return SynthResult(
         proeftuin=proeftuin,
         outcome=outcome,

@@ -12,18 +12,8 @@
 # ---
 
 # %% [markdown]
-# # Proeftuin report: did the Triple Aim move, and for whom?
-#
-# This report evaluates one *proeftuin populatiemanagement* (one of the nine regions the Dutch
-# minister of health designated in 2013) with difference-in-differences: the proeftuin's
-# municipalities against every municipality that belongs to no proeftuin, before and after the
-# proeftuin started. It asks the question the national monitor left open: effects were aimed at
-# target groups (chronically ill, frail elderly, ...) - do they show in the target group, and would
-# they be visible in the whole population?
-#
-# The same notebook is run once per proeftuin with different parameters (`lmp render`), on the
-# real Vektis open data (costs per municipality, sex and age class) and, as a demonstration with
-# known answers, on synthetic data.
+# <!-- lmp proeftuin report. Markdown cells tagged "en" or "nl" are kept only in the report of
+# that language; numbers and the sentences that describe them come from lmp.report. -->
 
 # %% tags=["parameters"]
 proeftuin = "mijnzorg"
@@ -33,6 +23,8 @@ headline_outcome = "cost_total"
 trend_outcomes = None  # None: one per Triple Aim goal the data hold
 seed = 20130  # bootstrap draws and placebo regions
 ri_match = "contiguous"  # placebo regions: as many neighbouring municipalities, 1.5x the persons
+language = "en"  # "en" or "nl": every text, table and figure of the report
+results_cache = ""  # results file the second language reads; empty: compute, keep nothing
 output_dir = "outputs/mijnzorg"
 
 # %%
@@ -42,9 +34,12 @@ from pathlib import Path
 
 from IPython.display import Image, Markdown, display
 
-from lmp import did, plots, power, sensitivity, summaries, synthcontrol
+from lmp import analysis, did, plots, power, sensitivity, summaries
 from lmp.contract import load_data
+from lmp.files import file_sha256
 from lmp.reference import load_reference
+from lmp.report import appendix, sentences, tables
+from lmp.report.tables import unit_text
 
 if Path.cwd().name == "notebooks":  # opened in Jupyter: paths are relative to the project root
     os.chdir("..")
@@ -53,48 +48,167 @@ data = load_data(data_path)
 info = ref.proeftuin(proeftuin)
 start_year = int(info["start_year"])
 headline = ref.outcome(headline_outcome)
+label = headline[f"label_{language}"]
+unit = unit_text(headline["unit"], language)
 real = data.scheme == "agesex"  # the open data: sex x age classes, insured-years as weights
 outcomes = outcomes or summaries.analysable_outcomes(data, proeftuin, ref)
 goals = ["cost_total", "good_health", "avoidable_admission"]
 trend_outcomes = trend_outcomes or [code for code in goals if code in outcomes]
-display(Markdown(f"## {info['name']} ({info['region']})"))
-display(Markdown(summaries.banner(data)))
+key = {
+    "proeftuin": proeftuin,
+    "data": file_sha256(data_path),
+    "outcomes": outcomes,
+    "headline": headline_outcome,
+    "seed": seed,
+    "ri_match": ri_match,
+}
+numbers = analysis.cached(
+    results_cache,
+    key,
+    lambda: analysis.analyse_proeftuin(
+        data, proeftuin, ref, outcomes, headline_outcome, seed=seed, ri_match=ri_match
+    ),
+)
+primary = numbers.primary
+primary_study = numbers.primary_study if real else numbers.studies[1]  # crude on synthetic data
+persons = analysis.persons_behind(data, proeftuin, ref, start_year - 1)
+primary_key = (headline_outcome, "population", primary["adjust"])
+holm_tables = {"results": numbers.results.copy()}
+if real:
+    holm_tables["adjusted"] = numbers.adjusted.copy()
+    holm_tables["robustness"] = numbers.robustness.copy()
+analysis.holm_within(holm_tables, primary_key)
 
-# %% [markdown]
-# ## 1. The proeftuin
+
+def figure(fig, name):
+    """Save a figure of this report's language and show it."""
+    display(Image(filename=str(plots.save(fig, output_dir, f"{name}.{language}"))))
+
+
+def table(frame, columns, name, **options):
+    """Show a table formatted for reading in this report's language."""
+    display(tables.format_table(frame, columns, language, name, ref=ref, **options))
+
+
+title = "Proeftuin report" if language == "en" else "Rapport proeftuin"
+display(Markdown(f"# {title}: {info['name']} ({info['region']})"))
+display(Markdown(sentences.banner(data, language=language)))
+
+# %% [markdown] tags=["en"]
+# ## Summary
 #
-# What the public sources say about this proeftuin. The *confidence* row says how much of it is
-# confirmed; facts that could not be confirmed are marked as such in `data/reference/proeftuinen.csv`.
+# Did the costs of care per insured person change in this *proeftuin populatiemanagement* after it
+# started, compared with the municipalities that belong to no proeftuin? The primary analysis,
+# fixed before the real reports existed: total health-care cost per insured-year, the whole
+# population of the proeftuin's municipalities, age-sex adjusted, 2011-2018, judged by
+# randomization inference (placebo regions of neighbouring comparison municipalities).
+
+# %% [markdown] tags=["nl"]
+# ## Samenvatting
+#
+# Veranderden de zorgkosten per verzekerde in deze *proeftuin populatiemanagement* na de start,
+# vergeleken met de gemeenten die bij geen enkele proeftuin horen? De primaire analyse, vastgelegd
+# voordat de rapporten op echte data bestonden: de totale zorgkosten per verzekerdenjaar, de hele
+# bevolking van de gemeenten van de proeftuin, gecorrigeerd voor leeftijd en geslacht, 2011-2018,
+# beoordeeld met randomisatie-inferentie (placeboregio's van aangrenzende vergelijkingsgemeenten).
 
 # %%
-display(summaries.profile(proeftuin, ref))
 display(
     Markdown(
-        "**Municipalities** (`confidence`: named by a source, or inferred by lmp; "
-        "`partial`: the proeftuin covers only part of the population, which dilutes "
-        "any effect in municipality-level data):"
+        sentences.summary_text(
+            primary,
+            info["name"],
+            headline["unit"],
+            primary_study.pretrend_p_ri,
+            robustness=numbers.robustness,
+            breakdown=numbers.breakdown if real else None,
+            language=language,
+        )
     )
 )
-display(summaries.members_table(proeftuin, ref))
+figure(
+    plots.event_study_figure([primary_study], label, unit, data.synthetic, language=language),
+    "summary",
+)
+summaries.write_table(
+    summaries.primary_row(primary, proeftuin, primary_study.pretrend_p_ri).assign(
+        n_persons_proeftuin=persons["population"]
+    ),
+    f"{output_dir}/tables/primary.csv",
+)
 
-# %% [markdown]
+# %% [markdown] tags=["en"]
+# ## 1. The proeftuin
+#
+# What the public sources say about this proeftuin. Facts that could not be confirmed are marked
+# as such in the reference data (`data/reference/proeftuinen.csv`); a municipality's membership is
+# either named by a source or inferred by lmp from the region's description.
+
+# %% [markdown] tags=["nl"]
+# ## 1. De proeftuin
+#
+# Wat de openbare bronnen over deze proeftuin zeggen. Feiten die niet bevestigd konden worden, zijn
+# als zodanig gemarkeerd in de referentiedata (`data/reference/proeftuinen.csv`); of een gemeente
+# bij de proeftuin hoort, is ofwel door een bron genoemd, ofwel door lmp afgeleid uit de
+# beschrijving van de regio.
+
+# %%
+table(summaries.profile(proeftuin, ref), ["field", "value"], "profile")
+table(
+    summaries.members_table(proeftuin, ref).rename(columns={"name": "municipality"}),
+    ["gemeente_code", "municipality", "confidence", "partial", "note"],
+    "members",
+)
+
+# %% [markdown] tags=["en"]
 # ## 2. Who lives there: population segments
 #
 # Persons per segment in the last year before the start, in the proeftuin and in the comparison
 # municipalities. The target group is the set of segments the proeftuin's interventions aimed at;
-# its share of the population decides how much of a target-group effect can show at population level.
+# its share of the population decides how much of a target-group effect can show at population
+# level. Cells of fewer than 10 persons, and cells from which they could be recovered, are
+# withheld.
+
+# %% [markdown] tags=["nl"]
+# ## 2. Wie er wonen: bevolkingssegmenten
+#
+# Personen per segment in het laatste jaar vóór de start, in de proeftuin en in de
+# vergelijkingsgemeenten. De doelgroep bestaat uit de segmenten waarop de interventies van de
+# proeftuin gericht waren; haar aandeel in de bevolking bepaalt hoeveel van een effect in de
+# doelgroep in de hele bevolking zichtbaar kan zijn. Cellen met minder dan 10 personen, en cellen
+# waaruit die terug te rekenen zijn, worden niet getoond.
 
 # %%
 mix = summaries.segment_mix(data, proeftuin, start_year - 1, ref)
 summaries.write_table(mix, f"{output_dir}/tables/segment_mix.csv")
-display(mix.round(1))
+table(
+    tables.translated_segments(mix, ref, language),
+    [
+        "segment",
+        "target",
+        "persons_proeftuin",
+        "share_proeftuin_pct",
+        "persons_comparison",
+        "share_comparison_pct",
+    ],
+    "segment-mix",
+)
 
-# %% [markdown]
+# %% [markdown] tags=["en"]
 # ## 3. Triple Aim trends
 #
-# Yearly person-weighted means of one outcome per Triple Aim goal (cost, health, quality of care),
-# proeftuin against comparison, for the whole population and for the target group. The dashed line marks the start. Parallel lines before the
-# start are what the difference-in-differences design relies on.
+# Yearly person-weighted means of one outcome per Triple Aim goal the data hold (on the open data:
+# cost only), proeftuin against comparison, for the whole population and for the target group. The
+# dashed line marks the start. Parallel lines before the start are what the
+# difference-in-differences design relies on.
+
+# %% [markdown] tags=["nl"]
+# ## 3. Trends in de Triple Aim
+#
+# Jaarlijkse gemiddelden, gewogen naar personen, van één uitkomstmaat per doel van de Triple Aim
+# waarvoor de data gegevens bevatten (op de open data: alleen kosten), proeftuin tegenover
+# vergelijkingsgemeenten, voor de hele bevolking en voor de doelgroep. De stippellijn markeert de
+# start. Evenwijdige lijnen vóór de start zijn waar het verschil-in-verschillenontwerp op steunt.
 
 # %%
 for code in trend_outcomes:
@@ -103,300 +217,361 @@ for code in trend_outcomes:
         trend = summaries.trends(data, proeftuin, code, ref, standardise=standardise)
         name = f"trends_{code}" + ("_agesex" if standardise else "")
         summaries.write_table(trend, f"{output_dir}/tables/{name}.csv")
-        how = ", age-sex standardised" if standardise else (", crude" if real else "")
-        title = f"{outcome['label_en']} ({outcome['dimension']}{how})"
-        fig = plots.trend_figure(trend, title, outcome["unit"], start_year, data.synthetic)
-        display(Image(filename=str(plots.save(fig, output_dir, name))))
+        how = tables.standardisation_words(standardise, real, language)
+        fig = plots.trend_figure(
+            trend,
+            f"{outcome[f'label_{language}']}{how}",
+            unit_text(outcome["unit"], language),
+            start_year,
+            data.synthetic,
+            language=language,
+        )
+        figure(fig, name)
 
-# %% [markdown]
+# %% [markdown] tags=["en"]
 # ## 4. Difference-in-differences, with inference that holds for one treated region
 #
 # Three designs per outcome, each a person-weighted regression with municipality and year fixed
-# effects:
+# effects: **target group** (the target group in the proeftuin against the same segments
+# elsewhere), **whole population** (everybody in the proeftuin against everybody elsewhere) and the
+# **triple difference** (the target-group difference minus the non-target difference, which
+# removes shocks that hit a whole municipality in a year). Every estimate comes with three kinds of
+# inference: conventional cluster-robust standard errors (CR1), the wild cluster restricted
+# bootstrap (WCR) and randomization inference (RI); the text below the tables says which to trust
+# for this proeftuin. The last column corrects the randomization-inference p-values of all these
+# secondary tests for multiplicity within this report (Holm); the primary analysis is judged alone.
+
+# %% [markdown] tags=["nl"]
+# ## 4. Verschil-in-verschillen, met inferentie die klopt bij één behandelde regio
 #
-# - **target**: the target group in the proeftuin against the same segments elsewhere;
-# - **population**: everybody in the proeftuin against everybody elsewhere;
-# - **triple**: the target-group difference minus the non-target difference, which removes shocks
-#   that hit a whole municipality in a year.
-#
-# Every estimate comes with three kinds of inference: conventional cluster-robust standard errors
-# (CR1), the wild cluster restricted bootstrap (WCR: 9,999 draws of Webb weights, null imposed,
-# interval by test inversion) and randomization inference (RI: the same estimate for placebo
-# regions of comparison municipalities, interval by test inversion). The text below the table
-# says which to trust for this proeftuin, and why.
+# Drie opzetten per uitkomstmaat, elk een naar personen gewogen regressie met vaste effecten voor
+# gemeente en jaar: **doelgroep** (de doelgroep in de proeftuin tegenover dezelfde segmenten
+# elders), **hele bevolking** (iedereen in de proeftuin tegenover iedereen elders) en het
+# **drievoudig verschil** (het verschil in de doelgroep min het verschil buiten de doelgroep; dat
+# neemt schokken weg die een hele gemeente in een jaar treffen). Elke schatting heeft drie soorten
+# inferentie: gewone clusterrobuuste standaardfouten (CR1), de wild cluster restricted bootstrap
+# (WCR) en randomisatie-inferentie (RI); de tekst onder de tabellen zegt welke voor deze proeftuin
+# te vertrouwen is. De laatste kolom corrigeert de p-waarden van randomisatie-inferentie van al
+# deze secundaire toetsen voor meervoudig toetsen binnen dit rapport (Holm); de primaire analyse
+# wordt apart beoordeeld.
 
 # %%
-results = did.estimate_all(
-    data, proeftuin, outcomes, ref=ref, inference="all", seed=seed, ri_match=ri_match
-)
-results = summaries.with_truth(results, data)
+INFERENCE = ["outcome", "design", "estimate", "ci_cr1", "p_value", "ci_wcr", "p_wcr"]
+RI = ["outcome", "design", "ci_ri", "p_ri", "p_ri_holm", "mde_ri", "n_persons_proeftuin"]
+results = analysis.with_persons(holm_tables["results"], persons)
 summaries.write_table(results, f"{output_dir}/tables/results.csv")
-display(summaries.readable(summaries.inference_table(results)))
-display(Markdown(summaries.inference_guide(results.iloc[0])))
+if data.synthetic:
+    RI.insert(2, "true_value")
+caption = "Crude designs" if language == "en" else "Ruwe opzetten"
+table(results, INFERENCE, "results-cr1-wcr", keys=2, caption=caption)
+table(results, RI, "results-ri", keys=2, caption=caption)
+display(Markdown(sentences.inference_guide(results.iloc[0], language=language)))
 
-# %% [markdown]
+# %% [markdown] tags=["en"]
 # On the open data, costs differ with age and sex, and the proeftuin regions age and shrink faster
-# than the country. The same designs with **age-sex adjustment** compare each sex x age class
-# with itself (cells per municipality, year and class; fixed effects municipality x class and
-# year x class): the regression form of age-sex standardisation. The primary analysis, chosen in
-# the project's issue tracker (not a registered pre-analysis plan), is total cost, population
-# design, age-sex adjusted, 2011-2018, judged by randomization inference.
+# than the country. The same designs with **age-sex adjustment** compare each sex x age class with
+# itself (fixed effects municipality x class and year x class): the regression form of age-sex
+# standardisation. The primary analysis is the whole-population row of total cost in this table.
+
+# %% [markdown] tags=["nl"]
+# Op de open data verschillen de kosten met leeftijd en geslacht, en de regio's van de proeftuinen
+# vergrijzen en krimpen sneller dan de rest van het land. Dezelfde opzetten **gecorrigeerd voor
+# leeftijd en geslacht** vergelijken elke klasse van geslacht x leeftijd met zichzelf (vaste
+# effecten gemeente x klasse en jaar x klasse): de regressievorm van standaardisatie naar leeftijd
+# en geslacht. De primaire analyse is de rij hele bevolking van de totale kosten in deze tabel.
 
 # %%
 if real:
-    adjusted = did.estimate_all(
-        data,
-        proeftuin,
-        outcomes,
-        designs=("population", "target"),
-        ref=ref,
-        inference="all",
-        seed=seed,
-        ri_match=ri_match,
-        options=did.DesignOptions(adjust="agesex"),
-    )
+    adjusted = analysis.with_persons(holm_tables["adjusted"], persons)
     summaries.write_table(adjusted, f"{output_dir}/tables/results_agesex.csv")
-    display(summaries.readable(summaries.inference_table(adjusted)))
-    primary = adjusted.set_index(["outcome", "design"]).loc[(headline_outcome, "population")]
-    primary_study = did.event_study(
-        data,
-        proeftuin,
-        headline_outcome,
-        "population",
-        ref=ref,
-        ri_reps=999,
-        seed=seed,
-        ri_match=ri_match,
-        options=did.DesignOptions(adjust="agesex"),
+    caption = (
+        "Age-sex adjusted designs" if language == "en" else "Gecorrigeerd voor leeftijd en geslacht"
     )
+    table(adjusted, INFERENCE, "adjusted-cr1-wcr", keys=2, caption=caption)
+    table(adjusted, RI, "adjusted-ri", keys=2, caption=caption)
+    display(Markdown(sentences.pretrend_text(numbers.primary_study, language=language)))
     display(
         Markdown(
-            "Pre-trend test of the primary analysis (age-sex adjusted, population):\n\n"
-            + primary_study.pretrend_text()
-        )
-    )
-    display(
-        Markdown(
-            summaries.answer_text(
-                primary, info["name"], headline["unit"], primary_study.pretrend_p_ri
+            sentences.answer_text(
+                primary,
+                info["name"],
+                headline["unit"],
+                numbers.primary_study.pretrend_p_ri,
+                language=language,
             )
         )
     )
-    primary_pretrend = primary_study.pretrend_p_ri
-else:  # the synthetic demonstration has no sex x age classes: its primary design is the crude one
-    primary = results.set_index(["outcome", "design"]).loc[(headline_outcome, "population")]
-    primary_pretrend = float("nan")
-summaries.write_table(
-    summaries.primary_row(primary, proeftuin, primary_pretrend),
-    f"{output_dir}/tables/primary.csv",
-    count_columns=[],
-)
 
-# %% [markdown]
+# %% [markdown] tags=["en"]
 # ### How the answer moves with the design choices
 #
-# The same primary estimate (total cost, population, age-sex adjusted, randomization inference)
-# under the choices a referee asks about: no age-sex adjustment; comparison municipalities from
-# the proeftuin's own province only (removes province-wide trends), or from its own COROP region
-# only (CBS's 40 regions for regional statistics: finer, with few comparisons); the municipalities bordering
-# the proeftuin left out of the comparison (spillover); only the municipalities a source names as
-# members; the designation year 2013 as the start.
+# The same primary estimate under the choices a referee asks about: no age-sex adjustment;
+# comparison municipalities from the proeftuin's own province only, or from its own COROP region
+# only (CBS's 40 regions for regional statistics); the municipalities bordering the proeftuin left
+# out of the comparison (spillover); only the municipalities a source names as members; the
+# designation year 2013 as the start.
+
+# %% [markdown] tags=["nl"]
+# ### Hoe het antwoord verandert met de keuzes in de opzet
+#
+# Dezelfde primaire schatting onder de keuzes waar een referent naar vraagt: geen correctie voor
+# leeftijd en geslacht; vergelijkingsgemeenten alleen uit de eigen provincie van de proeftuin, of
+# alleen uit de eigen COROP-regio (de 40 regio's van het CBS voor regionale statistiek); de
+# gemeenten die aan de proeftuin grenzen weggelaten uit de vergelijking (uitstraling); alleen de
+# gemeenten die een bron als deelnemer noemt; het jaar van aanwijzing 2013 als start.
 
 # %%
 if real:
-    robustness = summaries.robustness_table(
-        data, proeftuin, headline_outcome, ref, seed=seed, ri_match=ri_match
+    robustness = holm_tables["robustness"].assign(n_persons_proeftuin=persons["population"])
+    summaries.write_table(robustness, f"{output_dir}/tables/robustness.csv")
+    table(
+        robustness,
+        ["choice", "estimate", "ci_ri", "p_ri", "p_ri_holm", "comparison_municipalities"],
+        "robustness",
+        unit=headline["unit"],
     )
-    summaries.write_table(robustness, f"{output_dir}/tables/robustness.csv", count_columns=[])
-    display(summaries.readable(robustness))
-    display(Markdown(summaries.robustness_text(robustness)))
+    display(Markdown(sentences.robustness_text(robustness, language=language)))
 
 # %%
 part = results[results["outcome"] == headline_outcome]
-fig = plots.inference_figure(
-    part, f"{headline['label_en']}: three kinds of 95% interval", headline["unit"], data.synthetic
+title = (
+    f"{label}: three kinds of 95% interval"
+    if language == "en"
+    else f"{label}: drie soorten 95%-interval"
 )
-display(Image(filename=str(plots.save(fig, output_dir, "inference"))))
+figure(plots.inference_figure(part, title, unit, data.synthetic, language=language), "inference")
 
-# %% [markdown]
+# %% [markdown] tags=["en"]
 # ## 5. Event study: were the trends parallel before the start?
 #
-# One estimate per year relative to the start (the year before the start is the reference). Estimates
-# before the start should scatter around zero; the joint test of all of them is the pre-trend test.
-# Its F statistic is judged twice: against the F distribution with CR1 standard errors (as
-# optimistic as CR1 is, so with few treated municipalities it flags pre-trends too often) and
-# against the same statistic for placebo regions of comparison municipalities (randomization
-# inference, the one to trust here, as for the DiD itself). The bars in the figure are
-# randomization-inference 95% intervals of each year's estimate, from the same placebo regions.
+# One estimate per year relative to the start (the year before the start is the reference).
+# Estimates before the start should scatter around zero; the joint test of all of them is the
+# pre-trend test, judged against the F distribution with CR1 standard errors (too optimistic with
+# few treated municipalities) and against placebo regions (randomization inference, the one to
+# trust here). The bars are randomization-inference 95% intervals of each year's estimate. On the
+# open data this section shows the age-sex adjusted population design of the primary analysis
+# beside the crude target-group design.
+
+# %% [markdown] tags=["nl"]
+# ## 5. Event study: liepen de trends vóór de start gelijk op?
+#
+# Eén schatting per jaar ten opzichte van de start (het jaar vóór de start is de referentie).
+# Schattingen vóór de start horen rond nul te liggen; de gezamenlijke toets daarvan is de toets op
+# een trendverschil vooraf, beoordeeld tegen de F-verdeling met CR1-standaardfouten (te optimistisch
+# bij weinig behandelde gemeenten) en tegen placeboregio's (randomisatie-inferentie, hier de te
+# vertrouwen toets). De balken zijn 95%-intervallen uit randomisatie-inferentie per jaar. Op de
+# open data toont deze sectie de voor leeftijd en geslacht gecorrigeerde opzet hele bevolking van
+# de primaire analyse naast de ruwe opzet doelgroep.
 
 # %%
-if real:
-    display(
-        Markdown(
-            "*On the open data, sections 5 to 7 use the **crude** designs of the first table of "
-            "section 4 (not age-sex adjusted); the primary analysis and its pre-trend test are "
-            "the age-sex adjusted ones above.*"
-        )
-    )
-studies = [
-    did.event_study(
-        data,
-        proeftuin,
-        headline_outcome,
-        design,
-        ref=ref,
-        ri_reps=999,
-        seed=seed,
-        ri_match=ri_match,
-    )
-    for design in ["target", "population"]
-]
+studies = [numbers.studies[0], primary_study]
 for study in studies:
-    table = study.table.assign(design=study.design)
-    summaries.write_table(table, f"{output_dir}/tables/event_study_{study.design}.csv")
-    display(Markdown(study.pretrend_text()))
-title = f"Event study: {headline['label_en']}"
-fig = plots.event_study_figure(studies, title, headline["unit"], data.synthetic)
-display(Image(filename=str(plots.save(fig, output_dir, "event_study"))))
+    frame = study.table.assign(design=study.design)
+    frame = analysis.with_persons(frame, persons)
+    summaries.write_table(frame, f"{output_dir}/tables/event_study_{study.design}.csv")
+    display(Markdown(sentences.pretrend_text(study, language=language)))
+title = f"Event study: {label}"
+figure(
+    plots.event_study_figure(studies, title, unit, data.synthetic, language=language), "event_study"
+)
 
-# %% [markdown]
-# The DiD estimate of section 4 and the event study answer slightly different questions: the
-# event study measures each year against the year before the start, the DiD the years from the
-# start against the average of all years before it.
+# %% [markdown] tags=["en"]
+# The DiD estimate of section 4 and the event study answer slightly different questions: the event
+# study measures each year against the year before the start, the DiD the years from the start
+# against the average of all years before it.
+
+# %% [markdown] tags=["nl"]
+# De DiD-schatting van sectie 4 en de event study beantwoorden net verschillende vragen: de event
+# study meet elk jaar tegen het jaar vóór de start, de DiD de jaren vanaf de start tegen het
+# gemiddelde van alle jaren ervoor.
 
 # %%
 for study in studies:
-    row = part.set_index("design").loc[study.design]
-    numbers = did.reconcile(row["estimate"], study)
+    source = adjusted if (real and study is primary_study) else results
+    row = source[source["outcome"] == headline_outcome].set_index("design").loc[study.design]
+    reconciled = did.reconcile(row["estimate"], study)
     half = (row["ci_ri_high"] - row["ci_ri_low"]) / 2
     tolerance = 0.1 * half if math.isfinite(half) else 0.1 * abs(row["estimate"])
-    display(
-        Markdown(
-            f"**{study.design}**: "
-            + summaries.reconciliation_text(numbers, headline["unit"], tolerance)
-        )
-    )
+    text = sentences.reconciliation_text(reconciled, headline["unit"], tolerance, language=language)
+    display(Markdown(f"**{tables.design_words(study.design, language)}**: {text}"))
 
-# %% [markdown]
+# %% [markdown] tags=["en"]
 # ### How much could a trend difference change the conclusion?
 #
-# A joint pre-trend test that does not reject is weak evidence with few treated municipalities.
-# Following the idea of Rambachan & Roth's relative-magnitude bounds, we allow the trend
-# difference after the start to change, year on year, by up to M-bar times the largest change seen
-# before the start, and show the average post-start effect's identified set and a robust 95%
-# interval for each M-bar. The interval widens the identified set by the randomization-inference
-# half-width of the average post-start effect (the same average computed for every placebo
-# region), not by a CR1 standard error: at M-bar = 0 it is the randomization-inference interval,
-# and on data without an effect it excludes zero at most about as often as that test rejects
-# (`benchmarks/results/sensitivity_size.md`). (A simplified, conservative version of their
-# method: see `lmp/sensitivity.py`.)
+# A pre-trend test that does not reject is weak evidence with few treated municipalities.
+# Following Rambachan & Roth's relative-magnitude bounds, the trend difference after the start may
+# change, year on year, by up to M-bar times the largest change seen before the start; for each
+# M-bar the figure shows the identified set of the average post-start effect and a robust 95%
+# interval, widened by the randomization-inference half-width (at M-bar = 0 it is the
+# randomization-inference interval). A simplified, conservative version of their method.
+
+# %% [markdown] tags=["nl"]
+# ### Hoeveel kan een trendverschil de conclusie veranderen?
+#
+# Een toets op een trendverschil vooraf die niet verwerpt, zegt weinig bij weinig behandelde
+# gemeenten. Naar de grenzen van Rambachan & Roth mag het trendverschil na de start van jaar op jaar
+# veranderen met ten hoogste M-bar keer de grootste verandering vóór de start; per M-bar toont de
+# figuur de geïdentificeerde verzameling van het gemiddelde effect na de start en een robuust
+# 95%-interval, verbreed met de halve breedte uit randomisatie-inferentie (bij M-bar = 0 is dat
+# het interval van randomisatie-inferentie). Een vereenvoudigde, conservatieve versie van hun
+# methode.
 
 # %%
 bounds = {}
 for study in studies:
     critical = sensitivity.ri_critical_value(study)
-    if math.isinf(critical):
-        display(
-            Markdown(f"**{study.design}**: too few placebo regions to reject anything; skipped.")
-        )
+    if critical == float("inf"):
+        display(Markdown(sentences.too_few_placebos_text(study.design, language=language)))
         continue
-    table = sensitivity.relative_magnitude_bounds(study, critical_value=critical)
-    summaries.write_table(
-        table.assign(design=study.design), f"{output_dir}/tables/sensitivity_{study.design}.csv"
-    )
-    bounds[study.design] = table
+    bound = sensitivity.relative_magnitude_bounds(study, critical_value=critical)
+    frame = analysis.with_persons(bound.assign(design=study.design), persons)
+    summaries.write_table(frame, f"{output_dir}/tables/sensitivity_{study.design}.csv")
+    bounds[study.design] = bound
     breakdown = sensitivity.breakdown_mbar(study, critical_value=critical)
-    display(Markdown(f"**{study.design}**: " + sensitivity.sensitivity_text(table, breakdown)))
+    display(Markdown(sentences.sensitivity_text(bound, breakdown, language=language)))
 if bounds:
-    fig = plots.sensitivity_figure(
-        bounds,
-        f"Sensitivity to trend differences: {headline['label_en']}",
-        headline["unit"],
-        data.synthetic,
+    title = (
+        f"Sensitivity to trend differences: {label}"
+        if language == "en"
+        else f"Gevoeligheid voor trendverschillen: {label}"
     )
-    display(Image(filename=str(plots.save(fig, output_dir, "sensitivity"))))
+    figure(
+        plots.sensitivity_figure(bounds, title, unit, data.synthetic, language=language),
+        "sensitivity",
+    )
 
-# %% [markdown]
+# %% [markdown] tags=["en"]
 # ## 6. Dilution and power: why a target-group effect can vanish in the population
 #
-# If only the target group is affected, the population effect is the target-group effect times
-# the target group's share of the population (plus any spillover on everybody else, estimated as
-# the target-group minus the triple-difference effect). Whether the population design could see
-# it depends on its minimum detectable effect (MDE: the smallest effect found with 80% power in a
-# 5% two-sided test), computed here under randomization inference, the inference this report
-# trusts; the CR1 MDE is shown for comparison.
+# If only the target group is affected, the population effect is the target-group effect times the
+# target group's share of the population (plus any spillover on everybody else). Whether the
+# population design could see it depends on its minimum detectable effect (MDE: the smallest effect
+# found with 80% power in a 5% two-sided test), under randomization inference. This section uses
+# the crude designs.
+
+# %% [markdown] tags=["nl"]
+# ## 6. Verdunning en onderscheidend vermogen: waarom een effect in de doelgroep in de bevolking kan verdwijnen
+#
+# Als alleen de doelgroep geraakt wordt, is het effect in de bevolking het effect in de doelgroep
+# maal het aandeel van de doelgroep in de bevolking (plus een eventuele uitstraling naar de
+# anderen). Of de opzet hele bevolking dat kon zien, hangt af van het minimaal aantoonbare effect
+# (MDE: het kleinste effect dat met 80% kans gevonden wordt in een tweezijdige toets op 5%), onder
+# randomisatie-inferentie. Deze sectie gebruikt de ruwe opzetten.
 
 # %%
-shares = {code: summaries.target_share(data, proeftuin, code, ref) for code in outcomes}
-dilution = power.dilution_table(results, shares)
+dilution = power.dilution_table(numbers.results, numbers.shares)
+dilution = analysis.with_persons(dilution, persons, design="target")
 summaries.write_table(dilution, f"{output_dir}/tables/dilution.csv")
-display(summaries.readable(dilution))
-row = dilution.set_index("outcome").loc[headline_outcome]
-fig = plots.dilution_figure(
-    row, f"Dilution and power: {headline['label_en']}", headline["unit"], data.synthetic
+table(
+    dilution,
+    [
+        "outcome",
+        "target_effect",
+        "target_share",
+        "implied_population_effect",
+        "population_estimate",
+        "mde_population_ri",
+        "implied_visible",
+    ],
+    "dilution",
 )
-display(Image(filename=str(plots.save(fig, output_dir, "dilution"))))
-display(Markdown(power.dilution_text(row, headline["unit"])))
+row = dilution.set_index("outcome").loc[headline_outcome]
+title = (
+    f"Dilution and power: {label}"
+    if language == "en"
+    else f"Verdunning en onderscheidend vermogen: {label}"
+)
+figure(plots.dilution_figure(row, title, unit, data.synthetic, language=language), "dilution")
+display(Markdown(sentences.dilution_text(row, headline["unit"], language=language)))
 
-# %% [markdown]
+# %% [markdown] tags=["en"]
 # ## 7. Robustness: synthetic control
 #
-# A different way to build the comparison: instead of all comparison municipalities with equal
-# standing, a weighted average of them whose path matches the proeftuin's before the start
-# (Abadie, Diamond & Hainmueller 2010; weights over municipalities, fitted on the pre-start years).
-# Only the 20 comparison municipalities whose pre-start paths are closest may get weight, so a few
-# extreme municipalities cannot dominate every fit. The effect is the average gap after the start; its p-value compares that gap with the same
-# quantity for placebo regions of comparison municipalities. Where the synthetic control and the
-# DiD agree, the conclusion does not hinge on the parallel-trends assumption of the DiD alone.
+# A different way to build the comparison: a weighted average of comparison municipalities whose
+# path matches the proeftuin's before the start (Abadie, Diamond & Hainmueller 2010), from the 20
+# municipalities whose pre-start paths are closest. The effect is the average gap after the start;
+# its p-value compares that gap with placebo regions. The weights are also fitted without the last
+# pre-start year, which they then predict: a fit that misses the held-out year by more than three
+# times its in-sample error is flagged as overfit, and then its p-values are no evidence.
+
+# %% [markdown] tags=["nl"]
+# ## 7. Robuustheid: synthetische controle
+#
+# Een andere manier om de vergelijking te bouwen: een gewogen gemiddelde van vergelijkingsgemeenten
+# waarvan het verloop vóór de start dat van de proeftuin volgt (Abadie, Diamond & Hainmueller 2010),
+# uit de 20 gemeenten met het meest gelijke verloop vooraf. Het effect is het gemiddelde verschil
+# na de start; de p-waarde vergelijkt dat verschil met placeboregio's. De gewichten worden ook
+# geschat zonder het laatste jaar vóór de start, dat ze dan voorspellen: een fit die dat jaar
+# meer dan drie keer zo slecht voorspelt als de jaren waarop hij geschat is, krijgt de markering
+# overfit, en dan zijn zijn p-waarden geen bewijs.
 
 # %%
-controls = [
-    synthcontrol.synthetic_control(data, proeftuin, headline_outcome, design, seed=seed, ref=ref)
-    for design in ["target", "population"]
-]
-robustness = summaries.synthetic_control_table(controls, results)
-summaries.write_table(robustness, f"{output_dir}/tables/synthetic_control.csv", count_columns=[])
-display(summaries.readable(robustness))
-fig = plots.synthetic_control_figure(
-    controls, f"Synthetic control: {headline['label_en']}", headline["unit"], data.synthetic
+controls = numbers.controls
+sc = summaries.synthetic_control_table(controls, numbers.results)
+sc = analysis.with_persons(sc, persons)
+summaries.write_table(sc, f"{output_dir}/tables/synthetic_control.csv")
+fits = analysis.with_persons(summaries.synthetic_control_fit_table(controls), persons)
+summaries.write_table(fits, f"{output_dir}/tables/synthetic_control_fit.csv")
+table(
+    sc,
+    [
+        "design",
+        "sc_estimate",
+        "sc_p_gap",
+        "sc_fit_flagged",
+        "did_estimate",
+        "ci_did_ri",
+        "did_p_ri",
+    ],
+    "synthetic-control",
+    unit=headline["unit"],
 )
-display(Image(filename=str(plots.save(fig, output_dir, "synthetic_control"))))
-display(Markdown(summaries.synthetic_control_text(robustness)))
+table(
+    fits,
+    ["design", "train_years", "pre_rmspe", "holdout_years", "holdout_rmspe", "fit_flagged"],
+    "synthetic-control-fit",
+    unit=headline["unit"],
+)
+display(Markdown(sentences.synthetic_control_text(sc, language=language)))
+display(Markdown("\n".join(f"- {sentences.fit_text(c, language=language)}" for c in controls)))
+title = f"Synthetic control: {label}" if language == "en" else f"Synthetische controle: {label}"
+figure(
+    plots.synthetic_control_figure(controls, title, unit, data.synthetic, language=language),
+    "synthetic_control",
+)
 
-# %% [markdown]
-# ### Does the synthetic control's fit hold out of sample?
-#
-# With few pre-start years and many donors, weights can match the pre-start path exactly and
-# still predict nothing. So the weights are fitted again without the last pre-start year, which
-# they then predict. A fit that is exact on the years it was fitted to but misses the held-out year
-# by more than three times its in-sample error is flagged as overfit: its placebo p-values are
-# then no evidence of an effect, and it is not compared with the DiD above.
+# %% [markdown] tags=["en"]
+# ## Methods
 
-# %%
-fits = summaries.synthetic_control_fit_table(controls)
-summaries.write_table(fits, f"{output_dir}/tables/synthetic_control_fit.csv", count_columns=[])
-display(summaries.readable(fits))
-for control in controls:
-    fig = plots.synthcontrol_fit_figure(
-        control,
-        f"Synthetic control fit ({control.design}): {headline['label_en']}",
-        headline["unit"],
-        data.synthetic,
-    )
-    display(
-        Image(filename=str(plots.save(fig, output_dir, f"synthetic_control_fit_{control.design}")))
-    )
-display(Markdown("\n".join(f"- {control.fit_text()}" for control in controls)))
-
-# %% [markdown]
-# ## Data and definitions
-#
-# Where the numbers come from, what they mean and what they cannot see.
+# %% [markdown] tags=["nl"]
+# ## Methoden
 
 # %%
+display(Markdown(appendix.methods_text(language, real=real)))
 if real:
-    display(Markdown(summaries.definitions_text(outcomes, ref)))
-    display(summaries.provenance_table(data))
-    display(Markdown(summaries.LIMITS_REAL))
+    display(Markdown(sentences.definitions_text(outcomes, ref, language=language)))
+    table(
+        summaries.provenance_table(data),
+        ["file", "year", "checksum", "rows_set_aside", "cells_absent"],
+        "provenance",
+    )
 else:
-    display(Markdown(summaries.SYNTHETIC_NOTE))
+    display(Markdown(sentences.synthetic_note(language)))
+
+# %% [markdown] tags=["en"]
+# ## Limitations
+
+# %% [markdown] tags=["nl"]
+# ## Beperkingen
+
+# %%
+display(Markdown(appendix.limitations_text(language, real=real)))
+
+# %% [markdown] tags=["en"]
+# ## References
+
+# %% [markdown] tags=["nl"]
+# ## Literatuur
+
+# %%
+display(Markdown(appendix.references_text(None, language)))

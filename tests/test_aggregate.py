@@ -4,6 +4,9 @@ statsmodels on the same individual rows."""
 from __future__ import annotations
 
 import math
+import os
+import shutil
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -520,3 +523,72 @@ def test_overlapping_spells_and_files_without_a_good_row_are_reported(rows, tmp_
         agg.aggregate(bad, "agesex")
     with pytest.raises(ParameterError, match="memory limit"):
         agg.aggregate(path, "agesex", memory_limit="lots")
+
+
+# --- (h) optional: the same query on Spark (local mode) ----------------------------------------------
+#
+# Needs the optional extra (pip install 'lmp[spark]') and a Java runtime; skipped with the reason
+# otherwise. Marked slow: starting Spark takes 10-20 s. Deselect with -m "not slow".
+
+
+@pytest.fixture(scope="module")
+def spark():
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)  # pyspark on pandas 3
+            from pyspark.sql import SparkSession
+    except ImportError:
+        pytest.skip("optional Spark engine: pyspark not installed (pip install 'lmp[spark]')")
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        pytest.skip("optional Spark engine: no Java runtime (java not on PATH, JAVA_HOME unset)")
+    session = (
+        SparkSession.builder.master("local[2]")
+        .appName("lmp tests")
+        .config("spark.sql.shuffle.partitions", "2")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.codegen.wholeStage", "false")  # small data: compiling costs more
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()
+
+
+def _in_cents(values: pd.Series) -> np.ndarray:
+    return np.round(values.to_numpy() * 100).astype(np.int64)
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_spark_runs_the_same_sql_and_gives_the_same_contract(spark, parquet_path, morbidity):
+    result = agg.aggregate(parquet_path, "morbidity", engine="spark", spark=spark)
+    frame, duck = result.frame, morbidity.frame
+    pd.testing.assert_frame_equal(frame[KEY], duck[KEY])
+    assert (frame["n_persons"] == duck["n_persons"]).all()
+    np.testing.assert_array_equal(_in_cents(frame["value_sum"]), _in_cents(duck["value_sum"]))
+    np.testing.assert_array_equal(frame["person_years"], duck["person_years"])
+    np.testing.assert_array_equal(frame["value_sumsq"], duck["value_sumsq"])
+    assert result.report.to_dict() == morbidity.report.to_dict()
+
+
+@pytest.mark.slow
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+def test_spark_sets_aside_the_same_bad_rows(spark, rows, tmp_path):
+    table, expected = _bad_rows_table()  # NaN, infinities, nulls: compared differently by engines
+    path = tmp_path / "bad.parquet"
+    pq.write_table(table, path)
+    report = agg.aggregate_spark(path, "morbidity", spark=spark).report
+    assert report.rows_set_aside == expected and report.rows_aggregated == 3
+    text = rows.head(20).astype(str)
+    text.loc[3, "age"] = "veertig"
+    text.loc[5, "cost_total"] = ""
+    csv = tmp_path / "text.csv"
+    text.to_csv(csv, index=False)
+    on_spark = agg.aggregate_spark(csv, "agesex", spark=spark)
+    on_duckdb = agg.aggregate(csv, "agesex")
+    assert on_spark.report.rows_set_aside == {
+        "age missing or not a number": 1,
+        "cost_total missing or not a number": 1,
+    }
+    pd.testing.assert_frame_equal(on_spark.frame, on_duckdb.frame, check_exact=True)

@@ -82,8 +82,9 @@ def project(rendered, tmp_path) -> Path:
 def test_a_batch_renders_every_report_with_a_manifest_and_an_index(rendered):
     outputs = rendered / "outputs"
     for name in ["alpha", "beta", render.SYNTHESIS]:
-        assert (outputs / name / "report.html").is_file()
-    assert "6 results" in (outputs / render.SYNTHESIS / "cross_proeftuin.ipynb").read_text()
+        assert (outputs / name / "report.en.html").is_file()
+        assert not (outputs / name / "report.nl.html").exists(), "the tiny jobs: English only"
+    assert "6 results" in (outputs / render.SYNTHESIS / "cross_proeftuin.en.ipynb").read_text()
     text = (outputs / render.MANIFEST).read_text()
     manifest = json.loads(text)
     assert text == json.dumps(manifest, indent=1, sort_keys=True) + "\n"
@@ -93,6 +94,7 @@ def test_a_batch_renders_every_report_with_a_manifest_and_an_index(rendered):
     assert paths and not [p for p in paths if p.startswith("/") or ".." in p or "\\" in p]
     assert "outputs/alpha/tables/results.csv" in manifest["reports"][render.SYNTHESIS]["inputs"]
     assert set(manifest["index"]) == {"index.html"}
+    assert {e["languages"] == ["en"] for e in manifest["reports"].values()} == {True}
     assert render.check_outputs(tiny_project.jobs(), rendered).ok
     assert not (outputs / render.STAGING).exists()
 
@@ -179,18 +181,18 @@ def test_a_failing_report_stops_nothing_and_keeps_its_previous_outputs(
     beta_before = _snapshot(project / "outputs" / "beta")
     manifest_before = json.loads((project / "outputs" / render.MANIFEST).read_text())
     jobs, out, summary = _render_with_beta_failing(monkeypatch, project, capsys, {"fail": True})
-    assert summary["beta"][1:] == ["FAILED", summary["beta"][2], "outputs/beta.failed.ipynb"]
-    assert "beta: report 'beta' failed in cell 3: ValueError: deliberate failure in beta" in out
+    assert summary["beta"][1:] == ["FAILED", summary["beta"][2], "outputs/beta.en.failed.ipynb"]
+    assert "beta: report 'beta' (en) failed in cell 3: ValueError: deliberate failure" in out
 
     assert _snapshot(project / "outputs" / "beta") == beta_before
     manifest = json.loads((project / "outputs" / render.MANIFEST).read_text())
     assert manifest["reports"]["beta"] == manifest_before["reports"]["beta"]
-    failed = nbformat.read(project / "outputs" / "beta.failed.ipynb", as_version=4)
+    failed = nbformat.read(project / "outputs" / "beta.en.failed.ipynb", as_version=4)
     errors = [o for c in failed.cells for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors and errors[0].evalue == "deliberate failure in beta"
 
     result = render.check_outputs(jobs, project)
-    assert "outputs/beta.failed.ipynb: a failed render's notebook" in "\n".join(result.unclean)
+    assert "outputs/beta.en.failed.ipynb: a failed render's notebook" in "\n".join(result.unclean)
     assert any("error output (ValueError" in problem for problem in result.unclean)
 
 
@@ -211,7 +213,7 @@ def test_bad_parameters_are_refused_before_any_worker_starts(project, monkeypatc
 
 
 def test_check_fails_on_unclean_outputs(project):
-    notebook = project / "outputs" / "alpha" / "proeftuin.ipynb"
+    notebook = project / "outputs" / "alpha" / "proeftuin.en.ipynb"
     nb = json.loads(notebook.read_text())
     nb["cells"][2]["outputs"].append(
         {"output_type": "error", "ename": "KeyError", "evalue": "'x'", "traceback": []}
@@ -222,11 +224,11 @@ def test_check_fails_on_unclean_outputs(project):
     table.write_text(table.read_text() + f"# read from {project}/data/beta.csv\n")
     result = render.check_outputs(tiny_project.jobs(), project)
     text = "\n".join(result.unclean)
-    assert "outputs/alpha/proeftuin.ipynb: cell 2 has an error output (KeyError" in text
-    assert "outputs/alpha/proeftuin.ipynb: cell 1 has run metadata execution" in text
-    assert "outputs/alpha/proeftuin.ipynb: timestamp '2024-05-01T12:00:00'" in text
+    assert "outputs/alpha/proeftuin.en.ipynb: cell 2 has an error output (KeyError" in text
+    assert "outputs/alpha/proeftuin.en.ipynb: cell 1 has run metadata execution" in text
+    assert "outputs/alpha/proeftuin.en.ipynb: timestamp '2024-05-01T12:00:00'" in text
     assert "outputs/beta/tables/results.csv: absolute path" in text
-    assert "output alpha/proeftuin.ipynb: changed after rendering" in result.stale["alpha"]
+    assert "output alpha/proeftuin.en.ipynb: changed after rendering" in result.stale["alpha"]
 
 
 def test_the_unclean_scan_knows_urls_from_paths_and_reads_png_chunks(tmp_path):
@@ -383,3 +385,123 @@ def test_a_second_render_into_the_same_outputs_is_refused_while_one_runs(project
     assert render.check_outputs(jobs, project).ok  # the lock file itself is not unclean
     outcomes = render.render_reports(jobs, project)  # released: renders (here: all current)
     assert {o.status for o in outcomes} == {render.CURRENT}
+
+
+def _cells(notebook: Path) -> str:
+    """A notebook's markdown sources and printed outputs, as one text."""
+    nb = nbformat.read(notebook, as_version=4)
+    texts = [c.source for c in nb.cells if c.cell_type == "markdown"]
+    texts += [o.get("text", "") for c in nb.cells for o in c.get("outputs", [])]
+    return "\n".join(texts)
+
+
+def test_each_report_renders_in_every_language_reusing_the_first_languages_estimates(
+    project, monkeypatch, capsys
+):
+    jobs = tiny_project.jobs(languages=render.LANGUAGES)
+    assert _cli(monkeypatch, project, "render", "--all", "-j", "2", jobs=jobs) == 0
+    capsys.readouterr()
+    alpha = project / "outputs" / "alpha"
+    names = {p.relative_to(alpha).as_posix() for p in alpha.rglob("*") if p.is_file()}
+    assert names == {
+        "proeftuin.en.ipynb",
+        "proeftuin.nl.ipynb",
+        "report.en.html",
+        "report.nl.html",
+        "figures/summary.en.png",
+        "figures/summary.nl.png",
+        "tables/results.csv",
+        "tables/primary.csv",
+    }, "one notebook, page and figure per language; the tables once; no results cache"
+    english, dutch = _cells(alpha / "proeftuin.en.ipynb"), _cells(alpha / "proeftuin.nl.ipynb")
+    assert "alpha (en): effect" in english and "computed" in english
+    assert "alpha (nl): effect" in dutch and "read from the cache" in dutch
+    assert "## Summary" in english and "Samenvatting" not in english
+    assert "## Samenvatting" in dutch and "Summary" not in dutch
+    assert "Untagged: in every language." in english and "Untagged: in every language." in dutch
+    nb = nbformat.read(alpha / "proeftuin.nl.ipynb", as_version=4)
+    assert nb.metadata["lmp"]["parameters"]["language"] == "nl"
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert 'language = "nl"' in injected.source and "results_cache" not in injected.source
+    page_en = (alpha / "report.en.html").read_text(encoding="utf-8")
+    page_nl = (alpha / "report.nl.html").read_text(encoding="utf-8")
+    assert '<html lang="en">' in page_en and "<title>Alpha - tiny report</title>" in page_en
+    assert '<html lang="nl">' in page_nl and "<title>Alpha - klein rapport</title>" in page_nl
+    manifest = json.loads((project / "outputs" / render.MANIFEST).read_text())
+    assert manifest["reports"]["alpha"]["languages"] == ["en", "nl"]
+    assert render.check_outputs(jobs, project).ok, render.check_outputs(jobs, project).text()
+    index = (project / "outputs" / render.INDEX).read_text(encoding="utf-8")
+    assert "href='alpha/report.nl.html'" in index and "href='alpha/report.en.html'" in index
+
+    # --language en: a quick English-only render; the report is then stale for every language
+    monkeypatch.setattr(batch, "_Workers", _InProcess)  # in this process: faster
+    code = _cli(monkeypatch, project, "render", "alpha", "--language", "en", "--force", jobs=jobs)
+    assert code == 0, capsys.readouterr().err
+    assert not (alpha / "report.nl.html").exists() and (alpha / "report.en.html").exists()
+    stale = render.check_outputs(jobs, project).stale
+    assert stale["alpha"][0] == "languages: rendered in en, now en, nl"
+    index = (project / "outputs" / render.INDEX).read_text(encoding="utf-8")
+    assert "Nederlands: not rendered" in index
+
+
+class _InProcess:
+    """A stand-in for the worker pool that renders each report in this process."""
+
+    def __init__(self, size: int) -> None:
+        pass
+
+    def submit(self, job: render.Job, root: Path):
+        from concurrent.futures import Future
+
+        future = Future()
+        future.set_result(batch._render_one(job.to_dict(), str(root)))
+        return future
+
+    def watch(self) -> None:
+        pass
+
+    def kill_all(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+def test_a_failing_second_language_publishes_neither(project):
+    before = _snapshot(project / "outputs" / "alpha")
+    job = tiny_project.jobs(render.LANGUAGES, alpha={"fail_language": "nl"})[0]
+    with pytest.raises(RenderError, match=r"report 'alpha' \(nl\) failed in cell 3"):
+        render.run_job(job, project)
+    assert _snapshot(project / "outputs" / "alpha") == before
+    assert render.failed_notebooks(project / "outputs", "alpha") == [
+        project / "outputs" / "alpha.nl.failed.ipynb"
+    ]
+    assert not (project / "outputs" / render.STAGING).exists()
+    render.run_job(tiny_project.jobs(render.LANGUAGES)[0], project)  # fixed: the failed one goes
+    assert render.failed_notebooks(project / "outputs", "alpha") == []
+
+
+def test_a_table_that_differs_between_languages_is_refused(project):
+    before = _snapshot(project / "outputs" / "alpha")
+    job = tiny_project.jobs(render.LANGUAGES, alpha={"table_by_language": True})[0]
+    with pytest.raises(RenderError, match="different bytes to tables/words.csv"):
+        render.run_job(job, project)
+    assert _snapshot(project / "outputs" / "alpha") == before
+
+
+def test_a_notebook_without_the_language_parameters_is_refused(tmp_path):
+    root = tiny_project.make_project(tmp_path)
+    notebook = root / "notebooks" / "proeftuin.ipynb"
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells[1].source = nb.cells[1].source.replace('language = "en"\n', "")
+    nbformat.write(nb, notebook)
+    job = tiny_project.jobs()[0]
+    with pytest.raises(ParameterError, match=r"no parameter\(s\) language, which lmp render"):
+        render.run_job(job, root)
+    job = tiny_project.jobs(alpha={"language": "nl"})[0]
+    complete = tiny_project.make_project(tmp_path / "complete")  # a notebook that takes them
+    with pytest.raises(ParameterError, match="set by lmp render for each language"):
+        render.render_reports([job], complete)
+    with pytest.raises(ParameterError, match="choose one or more of en, nl"):
+        render.Job("x", "proeftuin.ipynb", "X", languages=("fr",))
+    assert render.check_languages(["nl", "en"]) == ("en", "nl"), "English first"

@@ -142,3 +142,15 @@ def test_synth_writes_a_named_scenario(tmp_path, capsys):
     assert cli.main(argv) == 0
     truth = json.loads(out.with_name("shock.truth.json").read_text())
     assert truth["scenario"]["name"] == "regional_shock"
+
+
+def test_render_and_pdf_take_a_language_and_refuse_others(capsys):
+    for command in ["render", "pdf"]:
+        with pytest.raises(SystemExit):
+            cli.main([command, "--language", "fr"])
+        assert "argument --language: invalid choice: 'fr'" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["pdf", "--help"])
+    assert exit_info.value.code == 0
+    text = capsys.readouterr().out
+    assert "--language" in text and "<set>/<report>.<lang>.pdf" in text

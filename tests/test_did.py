@@ -13,6 +13,7 @@ from lmp import did
 from lmp.contract import WHOLE_YEAR_COLUMNS
 from lmp.errors import DesignError, ParameterError
 from lmp.reference import load_reference
+from lmp.report import sentences
 from tests.conftest import PROEFTUIN, aggregate
 
 TOL = 1e-8
@@ -243,7 +244,9 @@ def test_placebo_pretrend_f_equals_statsmodels_on_relabelled_individual_rows(
         assert f_stat == pytest.approx(float(wald.statistic), rel=1e-7)
     hits = int(np.sum(placebo_f >= study.pretrend_f * (1 - 1e-10)))
     assert study.pretrend_p_ri == pytest.approx((1 + hits) / (1 + len(placebo_f)), rel=1e-12)
-    assert "RI) p = " in study.pretrend_text() and "CR1 p = " in study.pretrend_text()
+    assert "RI) p = " in sentences.pretrend_text(study) and "CR1 p = " in sentences.pretrend_text(
+        study
+    )
 
 
 def test_pretrend_placebos_leave_out_comparison_municipalities_missing_a_year(cells):
@@ -254,7 +257,9 @@ def test_pretrend_placebos_leave_out_comparison_municipalities_missing_a_year(ce
     assert study.pretrend_ri_excluded == 1
     assert study.pretrend_ri_enumerated
     assert study.pretrend_ri_placebos == math.comb(len(pool) - 1, 2)
-    assert "(1 comparison municipalities missing a year not drawn)" in study.pretrend_text()
+    assert "(1 comparison municipalities missing a year not drawn)" in sentences.pretrend_text(
+        study
+    )
     drawn = did.event_study(cells, PROEFTUIN, "cost_total", "target", ri_reps=10, seed=1)
     assert not drawn.pretrend_ri_enumerated and drawn.pretrend_ri_placebos == 10
     with pytest.raises(ParameterError, match="ri_reps"):
@@ -275,7 +280,7 @@ def test_pretrend_placebos_can_match_the_region_on_persons(cells):
     )
     assert enumerated and study.pretrend_ri_enumerated
     assert study.pretrend_ri_placebos == len(regions)
-    assert "about as many persons" in study.pretrend_text()
+    assert "about as many persons" in sentences.pretrend_text(study)
     # a tight match leaves out regions of other sizes
     start = int(ref.proeftuin(PROEFTUIN)["start_year"])
     periods = [k for k in sorted(study_cells["year"].unique() - start) if k != -1]
@@ -289,3 +294,13 @@ def test_pretrend_placebos_can_match_the_region_on_persons(cells):
     assert 0 < len(tight) == len(regions) < math.comb(len(pool), 2)
     with pytest.raises(ParameterError, match="unknown placebo match"):
         did.event_study(cells, PROEFTUIN, "cost_total", "target", ri_reps=9, ri_match="size")
+
+
+def test_event_study_result_reads_like_a_results_api(cells):
+    study = did.event_study(cells, PROEFTUIN, "cost_total", "target", ri_reps=19, seed=1)
+    tidy = study.tidy()
+    assert list(tidy.columns[:3]) == ["proeftuin", "outcome", "design"]
+    assert len(tidy) == len(study.table) and (tidy["design"] == "target").all()
+    text = study.summary()
+    assert "Event study (Target group)" in text and "joint pre-trend test: F(" in text
+    assert f"RI p = {study.pretrend_p_ri:.4f}" in text

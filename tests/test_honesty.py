@@ -15,6 +15,7 @@ from lmp.contract import WHOLE_YEAR_COLUMNS
 from lmp.errors import DesignError
 from lmp.inference import significant, t_test
 from lmp.reference import load_reference
+from lmp.report import sentences
 from tests.conftest import PROEFTUIN
 
 
@@ -93,11 +94,11 @@ def _sc(sc, p_gap, did_estimate, p_ri, low, high):
 )
 def test_synthetic_control_agreement_is_defined_by_verdict_and_interval(row, verdict):
     assert summaries.agreement(row) == verdict
-    text = summaries.agreement_text(row)
+    text = sentences.agreement_text(row)
     shown = {"cannot compare": "cannot be compared"}.get(verdict, verdict)
     assert f"**{shown}**" in text
     if verdict == "cannot compare":
-        assert "fit is not trustworthy (overfit)" in text
+        assert "fit is not trustworthy (overfit" in text
     assert ("**agree**" in text) == (verdict == "agree")
 
 
@@ -105,11 +106,11 @@ def test_pre_trend_words_follow_the_trusted_test(cells):
     study = did.event_study(cells, PROEFTUIN, "cost_total", "target", ri_reps=49, seed=3)
     rejected = dataclasses.replace(study, pretrend_p_ri=0.02)
     accepted = dataclasses.replace(study, pretrend_p_ri=0.30, pretrend_p=0.001)
-    assert "trends **differed before the start**" in rejected.pretrend_text()
-    assert "no evidence that the trends differed" in accepted.pretrend_text()
-    assert "By randomization inference" in accepted.pretrend_text()
+    assert "trends **differed before the start**" in sentences.pretrend_text(rejected)
+    assert "no evidence that the trends differed" in sentences.pretrend_text(accepted)
+    assert "By randomization inference" in sentences.pretrend_text(accepted)
     no_ri = dataclasses.replace(study, pretrend_ri_placebos=0, pretrend_p=0.001)
-    assert "By CR1 the trends **differed" in no_ri.pretrend_text()
+    assert "By CR1 the trends **differed" in sentences.pretrend_text(no_ri)
 
 
 def test_significance_counts_use_the_same_rule():
@@ -143,10 +144,10 @@ def test_the_meta_analysis_pools_confirmed_proeftuinen_and_says_which():
     status = ref.proeftuinen.set_index("slug")["confidence"]
     assert set(pooled["proeftuin"]) == set(status[status == "confirmed"].index)
     assert set(apart["proeftuin"]) == set(status[status != "confirmed"].index) != set()
-    text = summaries.pooling_text(pooled, apart, ["confirmed"])
+    text = sentences.pooling_text(pooled, apart, ["confirmed"])
     assert f"Pooled: the {len(pooled)} proeftuinen" in text and "Shown apart, not pooled" in text
     assert "cannot decide" not in text
-    everyone = summaries.pooling_text(rows, rows.iloc[0:0], ["confirmed", "probable"])
+    everyone = sentences.pooling_text(rows, rows.iloc[0:0], ["confirmed", "probable"])
     assert "Shown apart" not in everyone
     # a confirmed proeftuin without a finite RI interval is not pooled, and the text says why
     first = status[status == "confirmed"].index[0]
@@ -154,7 +155,7 @@ def test_the_meta_analysis_pools_confirmed_proeftuinen_and_says_which():
     pooled, apart = summaries.pooling_groups(rows, ["confirmed"], ref)
     assert first not in set(pooled["proeftuin"]) and first in set(apart["proeftuin"])
     name = rows.set_index("proeftuin").loc[first, "name"]
-    assert f"no finite interval): {name}" in summaries.pooling_text(pooled, apart, ["confirmed"])
+    assert f"no finite interval): {name}" in sentences.pooling_text(pooled, apart, ["confirmed"])
 
 
 def _robust(rows):
@@ -209,7 +210,7 @@ def _robust(rows):
     ],
 )
 def test_robustness_words_follow_the_verdicts(rows, words):
-    text = summaries.robustness_text(_robust(rows))
+    text = sentences.robustness_text(_robust(rows))
     for word in words:
         assert word in text, text
 
@@ -217,7 +218,7 @@ def test_robustness_words_follow_the_verdicts(rows, words):
 def test_unbounded_intervals_are_said_to_decide_nothing(cells):
     row = _sc(4.7, 0.5, -82.8, 0.26, -np.inf, np.inf)
     assert summaries.agreement(row) == "cannot compare"
-    assert "**cannot be compared**" in summaries.agreement_text(row)
+    assert "**cannot be compared**" in sentences.agreement_text(row)
     table = pd.DataFrame(
         [
             {
@@ -238,11 +239,11 @@ def test_unbounded_intervals_are_said_to_decide_nothing(cells):
             },
         ]
     )
-    assert "cannot judge the primary estimate" in summaries.robustness_text(table)
+    assert "cannot judge the primary estimate" in sentences.robustness_text(table)
     study = did.event_study(cells, PROEFTUIN, "cost_total", "target", ri_reps=49, seed=3)
     few = dataclasses.replace(study, pretrend_ri_placebos=18, pretrend_p_ri=0.895)
-    assert "cannot decide whether the trends were parallel" in few.pretrend_text()
-    assert "smallest possible p is 0.053" in few.pretrend_text()
+    assert "cannot decide whether the trends were parallel" in sentences.pretrend_text(few)
+    assert "smallest possible p is 0.053" in sentences.pretrend_text(few)
 
 
 def test_choices_that_change_nothing_are_not_counted_as_confirmations():
@@ -253,11 +254,11 @@ def test_choices_that_change_nothing_are_not_counted_as_confirmations():
             ("province", -42.5, 0.31, ""),
         ]
     )
-    text = summaries.robustness_text(table)
+    text = sentences.robustness_text(table)
     assert "holds under all 1 other" in text
     assert "Identical to the primary (no change in the design): neighbours out" in text
     only_same = _robust([("primary", 44.25, 0.23, ""), ("neighbours out", 44.25, 0.23, "")])
-    assert "No other design choice changes the estimate" in summaries.robustness_text(only_same)
+    assert "No other design choice changes the estimate" in sentences.robustness_text(only_same)
 
 
 # --- item 1: sensitivity bounds on the inference the report trusts ----------------------------
@@ -333,8 +334,8 @@ def test_pre_trend_words_say_when_the_trusted_test_rejects(cells):
     study = did.event_study(cells, PROEFTUIN, "cost_total", "population", ri_reps=99, seed=1)
     rejected = dataclasses.replace(study, pretrend_p_ri=0.01, pretrend_ri_placebos=99)
     kept = dataclasses.replace(study, pretrend_p_ri=0.4, pretrend_ri_placebos=99)
-    assert "**differed before the start**" in rejected.pretrend_text()
-    assert "**differed before the start**" not in kept.pretrend_text()
+    assert "**differed before the start**" in sentences.pretrend_text(rejected)
+    assert "**differed before the start**" not in sentences.pretrend_text(kept)
 
 
 # --- item 4: the DiD and the event-study average, reconciled ----------------------------------
@@ -373,7 +374,7 @@ def test_the_did_is_the_event_study_post_minus_pre_average_when_years_weigh_the_
 )
 def test_reconciliation_words_follow_the_numbers(numbers, words):
     numbers = numbers | {"post_minus_pre": numbers["post_mean"] - numbers["pre_mean"]}
-    text = summaries.reconciliation_text(numbers, "euro", tolerance=1.0)
+    text = sentences.reconciliation_text(numbers, "euro", tolerance=1.0)
     if words == "agree":
         assert "agree" in text and "differ by" not in text
     else:
@@ -398,9 +399,9 @@ def test_dilution_flag_and_sentence_on_either_side_of_the_line(target_effect, vi
     )
     row = power.dilution_table(results, {"cost_total": 0.2}).iloc[0]  # implied = 0.2 * effect
     assert bool(row["implied_visible"]) is visible
-    text = power.dilution_text(row, "euro")
+    text = sentences.dilution_text(row, "euro")
     assert ("would **not** see it" in text) is (not visible)
-    assert "**20.00 euro**" in text  # the MDE the flag was judged against
+    assert "**€20**" in text  # the MDE the flag was judged against
 
 
 # --- the primary analysis across the nine: Holm beside the unadjusted p ------------------------
@@ -436,7 +437,7 @@ def _primary(p_ri):
     ],
 )
 def test_primary_words_follow_raw_and_holm_p_values(p_ri, words):
-    assert words in summaries.primary_across_text(_primary(p_ri))
+    assert words in sentences.primary_across_text(_primary(p_ri))
 
 
 # --- item 8: placebo regions as contiguous as the proeftuinen ---------------------------------
@@ -508,14 +509,14 @@ def test_the_ri_level_quoted_in_the_reports_matches_the_committed_study():
         for k, (low, high) in quoted.items():
             measured = 100 * rates.loc[(match, k)]
             assert round(measured.min(), 1) == low and round(measured.max(), 1) == high
-    assert "weaker evidence than it reads" in summaries.RI_SIZE_TEXT
+    assert "weaker evidence than it reads" in sentences.ri_size_text()
 
 
 def test_robustness_words_name_a_change_of_sign():
     table = _robust([("primary", 44.3, 0.26, ""), ("province", -42.5, 0.31, "")])
-    text = summaries.robustness_text(table)
+    text = sentences.robustness_text(table)
     assert "holds under all 1 other" in text and "It changes sign under: province" in text
-    same_sign = summaries.robustness_text(
+    same_sign = sentences.robustness_text(
         _robust([("primary", 44.3, 0.26, ""), ("x", 40, 0.3, "")])
     )
     assert "changes sign" not in same_sign

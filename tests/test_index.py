@@ -1,4 +1,4 @@
-"""outputs/index.html: every report linked, headline numbers with the right interval, SYNTHETIC."""
+"""outputs/index.html: every report in both languages, its headline number and main figure."""
 
 from __future__ import annotations
 
@@ -7,55 +7,73 @@ import json
 from lmp import render
 from tests import tiny_project
 
-HEADER = "proeftuin,outcome,design,estimate,se,ci_low,ci_high,p_value"
-RI_HEADER = HEADER + ",ci_ri_low,ci_ri_high,p_ri,ci_wcr_low,ci_wcr_high,p_wcr"
+HEADER = "proeftuin,outcome,design,adjust,estimate,ci_ri_low,ci_ri_high,p_ri,ri_placebos,mde_ri"
+PNG = b"\x89PNG\r\n\x1a\n"
 
 
-def _results(root, name: str, rows: list[str], header: str = HEADER) -> None:
-    tables = root / "outputs" / name / "tables"
-    tables.mkdir(parents=True)
-    (tables / "results.csv").write_text("\n".join([header, *rows]) + "\n")
+def _report(root, name: str, primary: list[str] | None, pages=("en", "nl"), figure=True) -> None:
+    """A report folder as a render leaves it: its primary table, pages and main figure."""
+    folder = root / "outputs" / name
+    (folder / "tables").mkdir(parents=True)
+    (folder / "figures").mkdir()
+    if primary is not None:
+        (folder / "tables" / "primary.csv").write_text("\n".join([HEADER, *primary]) + "\n")
+    for language in pages:
+        (folder / f"report.{language}.html").write_text("<html></html>")
+    if figure:
+        (folder / "figures" / "summary.en.png").write_bytes(PNG)
+        (folder / "figures" / "summary.nl.png").write_bytes(PNG)
 
 
-def test_the_index_shows_cr1_intervals_labelled_and_links_every_report(tmp_path):
+def _row(html: str, name: str) -> str:
+    return next(line for line in html.splitlines() if line.startswith(f"<tr><td>{name}</td>"))
+
+
+def test_the_index_lists_every_report_in_both_languages_with_its_headline_and_figure(tmp_path):
     root = tiny_project.make_project(tmp_path)
-    _results(
-        root,
-        "alpha",
-        [
-            "alpha,cost_total,population,-18.66,18.4,-54.957,17.636,0.31",
-            "alpha,cost_total,target,-70.687,30.0,-129.77,-11.605,0.019",
-            "alpha,cost_total,triple,-72.921,22.1,-116.44,-29.402,0.001",
-            "alpha,cost_gp,target,5,1,3,7,0.01",
-        ],
+    _report(
+        root, "alpha", ["alpha,cost_total,population,agesex,-18.66,-54.957,1217.6,0.0004,999,5"]
     )
-    html = render.build_index(tiny_project.jobs(), root)
+    _report(
+        root, "beta", ["beta,cost_total,population,agesex,44.59,-inf,inf,0.2857,13,inf"], ["en"]
+    )
+    _report(root, render.SYNTHESIS, None)
+    synthesis = root / "outputs" / render.SYNTHESIS / "tables" / "primary.csv"
+    synthesis.write_text(f"{HEADER},p_ri_holm\nalpha,{'x,' * 9}0.0008\nbeta,{'x,' * 9}1\n")
+    jobs = tiny_project.jobs(languages=render.LANGUAGES)
+    html = render.build_index(jobs, root)
+
+    alpha = _row(html, "Alpha")
+    assert "&minus;18.7 <span class='ci'>[&minus;55.0, 1,217.6]</span>" in alpha
+    assert "<td class='num'>&lt; 0.001</td><td class='num'>&lt; 0.001</td>" in alpha, "p, Holm"
+    assert "<a href='alpha/report.en.html' hreflang='en' lang='en'>English</a>" in alpha
+    assert "<a href='alpha/report.nl.html' hreflang='nl' lang='nl'>Nederlands</a>" in alpha
+    assert (
+        "<a href='alpha/report.en.html'><img class='thumb' src='alpha/figures/summary.en.png' "
+        "width='160' alt='Alpha: main figure'></a>"
+    ) in alpha
+    beta = _row(html, "Beta")
+    assert "44.6 <span class='ci'>(no finite interval)</span>" in beta
+    assert "<td class='num'>0.286</td><td class='num'>1.000</td>" in beta
+    assert "Nederlands: not rendered" in beta and "href='beta/report.en.html'" in beta
+    assert "Total health-care cost per insured-year, whole population design, age-sex adjusted" in (
+        html
+    )
+    assert "Over de proeftuinen heen" in html and "Primaire schatting" in html
+    assert "href='cross_proeftuin/report.nl.html'" in html
+    assert "src='cross_proeftuin/figures/summary.en.png'" in html
     assert "SYNTHETIC DATA" in html
-    assert "<a href='alpha/report.html'>Alpha</a>" in html
-    assert "-70.7 <span class='ci'>[-129.8, -11.6]</span>" in html  # target
-    assert "-18.7 <span class='ci'>[-55.0, 17.6]</span>" in html  # population
-    assert "-72.9 <span class='ci'>[-116.4, -29.4]</span>" in html  # triple
-    assert "<td>95% CI, CR1 (cluster-robust)</td>" in html
-    assert "<td>Beta</td><td colspan='4'>not rendered yet</td>" in html
-    assert "<a href='cross_proeftuin/report.html'>" in html
-    assert html == render.build_index(tiny_project.jobs(), root), "deterministic"
-    assert "<script" not in html and "http" not in html
+    assert html == render.build_index(jobs, root), "deterministic"
+    assert "<script" not in html and "http" not in html and "base64" not in html
 
 
-def test_the_index_prefers_the_randomization_inference_interval(tmp_path):
+def test_a_report_not_rendered_yet_says_so(tmp_path):
     root = tiny_project.make_project(tmp_path)
-    rows = [
-        f"alpha,cost_total,{design},-10,1,-12,-8,0.01,-15,-5,0.04,-14,-6,0.03"
-        for design in ["population", "target", "triple"]
-    ]
-    _results(root, "alpha", rows, RI_HEADER)
-    _results(root, "beta", ["beta,cost_total,target,-10,1,-12,-8,0.01,,,,,,"], RI_HEADER)
-    html = render.build_index(tiny_project.jobs(), root)
-    alpha = next(line for line in html.splitlines() if "alpha/report.html" in line)
-    assert "-10.0 <span class='ci'>[-15.0, -5.0]</span>" in alpha
-    assert "<td>95% CI, randomization inference</td>" in alpha
-    beta = next(line for line in html.splitlines() if "beta/report.html" in line)
-    assert "[-12.0, -8.0]" in beta and "95% CI, CR1" in beta, "no RI values: the CR1 interval"
+    _report(root, "alpha", ["alpha,cost_total,population,agesex,1,0,2,0.5,999,5"], figure=False)
+    html = render.build_index(tiny_project.jobs(languages=render.LANGUAGES), root)
+    assert "<td colspan='3' class='missing'>not rendered yet</td>" in _row(html, "Beta")
+    assert "no figure yet" in _row(html, "Alpha")
+    assert "<p>(figure" not in html
 
 
 def test_no_synthetic_banner_for_data_without_a_truth_sidecar(tmp_path):

@@ -10,6 +10,7 @@ import pytest
 from scipy import stats
 
 from lmp import did, power
+from lmp.report import sentences
 from tests.conftest import PROEFTUIN
 
 
@@ -81,9 +82,9 @@ def test_dilution_table_arithmetic():
     assert row["implied_population_effect_with_spillover"] == pytest.approx(-10.0 - 0.9 * 10.0)
     assert row["target_effect_needed"] == pytest.approx(120.0)
     assert not row["implied_visible"]  # |-10| < 12
-    text = power.dilution_text(row, "EUR")
-    assert "10.0%" in text and "would **not**" in text and "120.00 EUR" in text
+    text = sentences.dilution_text(row, "EUR")
+    assert "10.0%" in text and "would **not**" in text and "€120" in text
     blind = row.copy()
     blind["mde_population_ri"] = blind["target_effect_needed"] = np.inf
-    text = power.dilution_text(blind, "EUR")
-    assert "could **not** see an effect of any size" in text and "inf EUR" not in text
+    text = sentences.dilution_text(blind, "EUR")
+    assert "could **not** see an effect of any size" in text and "€inf" not in text

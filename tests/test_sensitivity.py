@@ -12,6 +12,7 @@ from scipy import stats
 from lmp import did, sensitivity
 from lmp.contract import load_data
 from lmp.errors import DesignError, ParameterError
+from lmp.report import sentences
 from tests.conftest import PROEFTUIN
 
 DATA = "data/synthetic/lmp_synthetic.parquet"
@@ -189,7 +190,7 @@ def test_bundled_data_structural_properties(bundled, design):
     assert 0 <= breakdown < math.inf
     assert table.loc[table["mbar"] >= breakdown + 1e-9, "covers_zero"].all()
     assert not table.loc[table["mbar"] < breakdown - 1e-9, "covers_zero"].any()
-    text = sensitivity.sensitivity_text(table, breakdown)
+    text = sentences.sensitivity_text(table, breakdown)
     assert text and "\n" not in text
 
 
@@ -219,7 +220,7 @@ def test_breakdown_is_zero_when_the_interval_already_holds_zero():
     assert sensitivity.breakdown_mbar(result) == 0.0
     table = sensitivity.relative_magnitude_bounds(result)
     assert table["covers_zero"].all()
-    text = sensitivity.sensitivity_text(table, 0.0)
+    text = sentences.sensitivity_text(table, 0.0)
     assert text.startswith("Already at M̄ = 0")
     assert "95% interval" in text
 
@@ -230,18 +231,18 @@ def test_breakdown_is_infinite_when_the_leads_do_not_move():
     table = sensitivity.relative_magnitude_bounds(result, (0, 10, 100))
     assert not table["covers_zero"].any()
     assert (table["bias_bound"] == 0).all()
-    assert "survives any" in sensitivity.sensitivity_text(table, math.inf)
+    assert "survives any" in sentences.sensitivity_text(table, math.inf)
 
 
 def test_text_names_the_breakdown_value(hand):
     table = sensitivity.relative_magnitude_bounds(hand)
     breakdown = sensitivity.breakdown_mbar(hand)
-    text = sensitivity.sensitivity_text(table, breakdown)
+    text = sentences.sensitivity_text(table, breakdown)
     assert text.startswith("The conclusion (the average effect over the years from the start on")
     assert f"up to {breakdown:.3g} times the largest pre-period deviation" in text
     single = sensitivity.relative_magnitude_bounds(hand, target=1, critical_value=1.5)
-    assert "relative year 1" in sensitivity.sensitivity_text(single, 1.0)
-    assert "robust interval" in sensitivity.sensitivity_text(single, 1.0)
+    assert "relative year 1" in sentences.sensitivity_text(single, 1.0)
+    assert "robust interval" in sentences.sensitivity_text(single, 1.0)
 
 
 def test_critical_value_replaces_the_t_quantile(hand):

@@ -1,14 +1,20 @@
 """A tiny project for the batch tests: two notebooks that run in a second, two data files.
 
-``proeftuin.ipynb`` reads its data file's bytes and writes a results table derived from them (so a
-changed data file changes the report); parameters ``fail``, ``sleep`` and ``pid_file`` make it
-fail, take its time, or say which process its kernel is; ``kill_worker`` (a marker file's path,
-or ``"always"``) makes its kernel kill the worker process rendering it, once or every time. ``cross_proeftuin.ipynb`` stacks the
-proeftuin tables, like the real synthesis.
+``proeftuin.ipynb`` reads its data file's bytes and writes a results table and a primary table
+derived from them (so a changed data file changes the report), and a small main figure per
+language (``figures/summary.<lang>.png``); like the real notebooks it takes ``language`` and
+``results_cache`` (its "estimate" is read from the cache when it exists, and the notebook prints
+whether it computed or read it) and has markdown cells tagged ``en`` and ``nl``. Parameters
+``fail`` (or ``fail_language``: only in that language), ``sleep`` and ``pid_file`` make it fail,
+take its time, or say which process its kernel is; ``kill_worker`` (a marker file's path, or
+``"always"``) makes its kernel kill the worker process rendering it, once or every time;
+``table_by_language`` makes it write a table that differs between languages (which the render
+refuses). ``cross_proeftuin.ipynb`` stacks the proeftuin tables, like the real synthesis.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -19,18 +25,42 @@ from lmp import render
 
 REPORTS = ["alpha", "beta"]
 
+# Both notebooks write their main figure as figures/summary.<lang>.png: a small PNG, one colour
+# per language.
+FIGURE_CODE = """\
+import struct, zlib
+from pathlib import Path
+
+
+def summary_figure(output_dir, language):
+    def chunk(kind, body):
+        crc = zlib.crc32(kind + body)
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
+
+    red = 40 if language == "en" else 200
+    header = struct.pack(">IIBBBBB", 8, 4, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"".join(b"\\0" + bytes([red, 90, 160]) * 8 for _ in range(4)))
+    png = b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels)
+    Path(output_dir, "figures").mkdir(parents=True, exist_ok=True)
+    Path(output_dir, "figures", f"summary.{language}.png").write_bytes(png + chunk(b"IEND", b""))
+"""
+
 PROEFTUIN_PARAMETERS = """\
 proeftuin = "alpha"
 data_path = "data/alpha.csv"
 output_dir = "outputs/alpha"
+language = "en"
+results_cache = \"\"
 fail = False
+fail_language = ""
 sleep = 0.0
 pid_file = \"\"
 kill_worker = \"\"
+table_by_language = False
 """
 
 PROEFTUIN_CODE = """\
-import hashlib, os, time
+import hashlib, os, pickle, time
 from pathlib import Path
 
 if pid_file:
@@ -41,9 +71,16 @@ if kill_worker == "always" or (kill_worker and not Path(kill_worker).exists()):
         Path(kill_worker).write_text("the worker was killed once")
     os.kill(os.getppid(), 9)  # the kernel's parent: the worker process rendering this report
     time.sleep(60)
-if fail:
+if fail or fail_language == language:
     raise ValueError(f"deliberate failure in {proeftuin}")
-effect = -1.5 - int(hashlib.sha256(Path(data_path).read_bytes()).hexdigest()[:4], 16) % 100
+cache = Path(results_cache) if results_cache else None
+if cache is not None and cache.exists():
+    effect, how = pickle.loads(cache.read_bytes()), "read from the cache"
+else:
+    effect = -1.5 - int(hashlib.sha256(Path(data_path).read_bytes()).hexdigest()[:4], 16) % 100
+    how = "computed"
+    if cache is not None:
+        cache.write_bytes(pickle.dumps(effect))
 tables = Path(output_dir, "tables")
 tables.mkdir(parents=True, exist_ok=True)
 rows = ["proeftuin,outcome,design,estimate,se,ci_low,ci_high,p_value"]
@@ -51,7 +88,17 @@ for design, scale in [("target", 1.0), ("population", 0.25), ("triple", 0.5)]:
     e = effect * scale
     rows.append(f"{proeftuin},cost_total,{design},{e:.6g},1,{e - 2:.6g},{e + 2:.6g},0.01")
 (tables / "results.csv").write_text("\\n".join(rows) + "\\n")
-print(f"{proeftuin}: effect {effect:.6g}")
+e = effect * 0.25
+primary = [
+    "proeftuin,outcome,design,adjust,estimate,ci_ri_low,ci_ri_high,p_ri,ri_placebos,mde_ri",
+    f"{proeftuin},cost_total,population,agesex,{e:.6g},{e - 3:.6g},{e + 3:.6g},0.02,999,5",
+]
+primary = "\\n".join(primary) + "\\n"
+(tables / "primary.csv").write_text(primary)
+if table_by_language:
+    (tables / "words.csv").write_text(f"language\\n{language}\\n")
+summary_figure(output_dir, language)
+print(f"{proeftuin} ({language}): effect {effect:.6g}, {how}")
 """
 
 SYNTHESIS_PARAMETERS = """\
@@ -59,6 +106,8 @@ outputs_root = "outputs"
 proeftuinen = None
 data_path = "data/alpha.csv"
 output_dir = "outputs/cross_proeftuin"
+language = "en"
+results_cache = \"\"
 """
 
 SYNTHESIS_CODE = """\
@@ -70,6 +119,12 @@ for slug in proeftuinen:
     lines += rows[1:] if lines else rows
 Path(output_dir, "tables").mkdir(parents=True, exist_ok=True)
 Path(output_dir, "tables", "all_results.csv").write_text("\\n".join(lines) + "\\n")
+primary = ["proeftuin,outcome,design,adjust,estimate,ci_ri_low,ci_ri_high,p_ri,p_ri_holm"]
+for slug in proeftuinen:
+    row = Path(outputs_root, slug, "tables", "primary.csv").read_text().splitlines()[1]
+    primary.append(",".join(row.split(",")[:8]) + ",0.04")
+Path(output_dir, "tables", "primary.csv").write_text("\\n".join(primary) + "\\n")
+summary_figure(output_dir, language)
 print(len(lines) - 1, "results")
 """
 
@@ -79,7 +134,10 @@ def _notebook(title: str, parameters: str, code: str) -> nbformat.NotebookNode:
         cells=[
             new_markdown_cell(f"# {title}"),
             new_code_cell(parameters, metadata={"tags": ["parameters"]}),
-            new_code_cell(code),
+            new_code_cell(FIGURE_CODE + "\n\n" + code),
+            new_markdown_cell("## Summary\n\nIn English.", metadata={"tags": ["en"]}),
+            new_markdown_cell("## Samenvatting\n\nIn het Nederlands.", metadata={"tags": ["nl"]}),
+            new_markdown_cell("Untagged: in every language."),
         ],
         metadata={
             "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
@@ -108,22 +166,25 @@ def make_project(root: Path) -> Path:
     return root
 
 
-def jobs(**extra: dict) -> list[render.Job]:
-    """The two reports (each reads its own data file) and the synthesis of both.
+def jobs(languages: tuple[str, ...] = ("en",), **extra: dict) -> list[render.Job]:
+    """The two reports (each reads its own data file) and the synthesis of both, in
+    ``languages`` (default: English only, which keeps the batch tests fast).
     ``extra`` maps a report name to parameters to add."""
     result = [
         render.Job(
             name=name,
             notebook="proeftuin.ipynb",
             title=f"{name.title()} - tiny report",
+            titles={"nl": f"{name.title()} - klein rapport"},
             parameters={
                 "proeftuin": name,
                 "data_path": f"data/{name}.csv",
                 "output_dir": f"outputs/{name}",
                 **extra.get(name, {}),
             },
+            languages=languages,
         )
         for name in REPORTS
     ]
     synthesis = render.synthesis_job("data/alpha.csv", "outputs", proeftuinen=REPORTS)
-    return [*result, synthesis]
+    return [*result, dataclasses.replace(synthesis, languages=languages)]

@@ -1,6 +1,8 @@
 """Render the report notebooks with papermill into byte-deterministic, checked outputs.
 
-One report is one :class:`Job`: a notebook, its parameters and an output folder.
+One report is one :class:`Job`: a notebook, its parameters and an output folder; the notebook is
+executed once per language (``LANGUAGES``: English, then Dutch), each run giving
+``<notebook>.<lang>.ipynb`` and ``report.<lang>.html``.
 
 - :mod:`lmp.render.jobs`      the reports, their parameters (checked before a kernel starts)
 - :mod:`lmp.render.normalise` strip run-specific values, export HTML, find what is left (``unclean``)
@@ -8,6 +10,7 @@ One report is one :class:`Job`: a notebook, its parameters and an output folder.
 - :mod:`lmp.render.manifest`  content hashes of what each report was made from
 - :mod:`lmp.render.batch`     parallel, incremental batches; ``lmp check``
 - :mod:`lmp.render.index`     ``outputs/index.html``
+- :mod:`lmp.render.pdf`       PDFs of the report pages, printed by headless Chromium (``lmp pdf``)
 - :mod:`lmp.render.textconv`  a readable text form of a notebook for ``git diff``
 
 The notebook sources are percent-format scripts (``notebooks/*.py``, what a reviewer reads in a
@@ -37,6 +40,8 @@ from lmp.render.jobs import (
     DEFAULT_DATA,
     DEFAULT_OUTPUTS,
     KERNEL,
+    LANGUAGE_NAMES,
+    LANGUAGES,
     NOTEBOOK_DIR,
     REPO_ROOT,
     REPORT_SETS,
@@ -48,16 +53,20 @@ from lmp.render.jobs import (
     Job,
     Parameter,
     all_jobs,
+    check_languages,
     check_parameters,
+    executed_name,
+    failed_name,
     notebook_path,
     parameter_schema,
     proeftuin_job,
     proeftuin_names,
+    report_name,
     synthesis_job,
 )
 from lmp.render.manifest import MANIFEST, Manifest, input_hashes, stale_reasons
 from lmp.render.normalise import TEMPLATES, normalise, sync_notebook, to_html, unclean
-from lmp.render.run import recover, run_job
+from lmp.render.run import failed_notebooks, recover, run_job
 
 __all__ = [
     "REPORT_SETS",
@@ -71,6 +80,8 @@ __all__ = [
     "DEFAULT_OUTPUTS",
     "INDEX",
     "KERNEL",
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
     "MANIFEST",
     "NOTEBOOK_DIR",
     "REPO_ROOT",
@@ -86,9 +97,13 @@ __all__ = [
     "Parameter",
     "all_jobs",
     "build_index",
+    "check_languages",
     "check_outputs",
     "check_parameters",
     "default_workers",
+    "executed_name",
+    "failed_name",
+    "failed_notebooks",
     "input_hashes",
     "normalise",
     "notebook_path",
@@ -97,6 +112,7 @@ __all__ = [
     "proeftuin_job",
     "proeftuin_names",
     "recover",
+    "report_name",
     "render_reports",
     "run_job",
     "stale_reasons",

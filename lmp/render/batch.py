@@ -30,7 +30,7 @@ from lmp.render.index import INDEX, build_index
 from lmp.render.jobs import REPO_ROOT, STAGING, Job, check_parameters
 from lmp.render.manifest import MANIFEST, Manifest, file_hash, input_hashes, stale_reasons
 from lmp.render.normalise import unclean
-from lmp.render.run import PREVIOUS, recover
+from lmp.render.run import PREVIOUS, failed_notebooks, recover
 
 LOCK = ".render.lock"  # in the outputs folder: held by the one render writing there
 
@@ -266,7 +266,7 @@ def render_reports(
     root = Path(root)
     outputs = _outputs_root(jobs, root)
     for job in jobs:
-        check_parameters(job.notebook, job.parameters, root)
+        check_parameters(job.notebook, job.parameters, root, run=True)
     with render_lock(outputs):
         return _render_locked(
             jobs, root, outputs, workers, force, preflight, progress, index_jobs or jobs
@@ -410,8 +410,8 @@ def _run_batch(
                     manifest.record(job, inputs, root)
                     manifest.save()
                 elif status == FAILED:
-                    failed = Path(job.outputs_root) / f"{job.name}.failed.ipynb"
-                    outcome.output = failed.as_posix() if (root / failed).exists() else ""
+                    failed = failed_notebooks(root / job.outputs_root, job.name)
+                    outcome.output = ", ".join(p.relative_to(root).as_posix() for p in failed)
                 outcomes[job.name] = outcome
                 finished.add(job.name)
                 bar.finished(outcome)
@@ -506,13 +506,21 @@ class CheckResult:
         return "\n".join(lines)
 
 
-def check_outputs(jobs: list[Job], root: Path = REPO_ROOT) -> CheckResult:
+def check_outputs(
+    jobs: list[Job], root: Path = REPO_ROOT, min_persons: int | None = None
+) -> CheckResult:
     """Are the outputs of ``jobs`` current (manifest hashes against the inputs now) and clean?
 
     A report that reads a stale report is stale too. The index must be what ``lmp render`` would
     write now. Every file under the outputs folder is scanned by :func:`unclean`; leftovers of a
-    failed or unfinished render are reported as well.
+    failed or unfinished render are reported as well. Every published table (``tables/*.csv`` of
+    each report) goes through the output scanner (:func:`lmp.disclosure.scan_table`): it must
+    carry the persons behind its statistics, none fewer than ``min_persons`` (default
+    :data:`lmp.disclosure.MIN_PERSONS`), also not by subtraction.
     """
+    from lmp.disclosure import MIN_PERSONS, scan_table
+
+    minimum = MIN_PERSONS if min_persons is None else min_persons
     root = Path(root)
     outputs = _outputs_root(jobs, root)
     result = CheckResult()
@@ -552,4 +560,8 @@ def check_outputs(jobs: list[Job], root: Path = REPO_ROOT) -> CheckResult:
     for path in sorted(outputs.rglob("*")) if outputs.is_dir() else []:
         if path.is_file() and STAGING not in path.parts:
             result.unclean += unclean(path, path.relative_to(root).as_posix(), root)
+    for job in jobs:
+        for table in sorted((root / job.output_dir / "tables").glob("*.csv")):
+            name = table.relative_to(root).as_posix()
+            result.unclean += scan_table(table, name=name, min_persons=minimum)
     return result

@@ -1,12 +1,14 @@
-"""``<outputs>/index.html``: one page that links every report and shows the headline numbers.
+"""``<outputs>/index.html``: one page that lists every report, in every language, with its headline.
 
-For each proeftuin: the effect on the headline outcome (total cost) in the target group, the whole
-population and the triple difference, each with its 95% interval, read from the report's
-``tables/results.csv``. When that table has randomization-inference intervals (``ci_ri_low``,
-``ci_ri_high``) they are shown, labelled as such; otherwise the CR1 (cluster-robust) interval is
-shown, labelled as such. The synthesis is linked with its forest plot embedded. The page says in a
-banner when the data are synthetic, needs no server, scripts or network, and is byte-identical for
-the same inputs (no dates, fixed number format).
+For each proeftuin: the primary estimate (the primary analysis of ``tables/primary.csv``: total
+cost per insured-year, judged by randomization inference) with its randomization-inference
+interval and p-value, the Holm-adjusted p-value across the proeftuinen when the synthesis' own
+``tables/primary.csv`` has it, a link to the report in each language (``report.en.html``,
+``report.nl.html``) and a thumbnail of the report's main figure (``figures/summary.en.png``) that
+links to the report. The synthesis is listed the same way. The page is in English with Dutch
+column headers beside the English ones and Dutch link labels; it says in a banner when the data
+are synthetic, needs no server, scripts or network (the thumbnails are relative links to the
+figures, not embedded), and is byte-identical for the same inputs (no dates, fixed number format).
 
 Only the standard library is used, so ``lmp render`` can rebuild and compare the index in
 milliseconds even when no report needs rendering.
@@ -14,37 +16,44 @@ milliseconds even when no report needs rendering.
 
 from __future__ import annotations
 
-import base64
 import csv
 import json
 import math
 from html import escape
 from pathlib import Path
 
-from lmp.render.jobs import REFERENCE_DIR, SYNTHESIS, Job
+from lmp.render.jobs import LANGUAGE_NAMES, REFERENCE_DIR, SYNTHESIS, Job, report_name
 
 INDEX = "index.html"
-HEADLINE = "cost_total"
-DESIGNS = [
-    ("target", "Target group"),
-    ("population", "Whole population"),
-    ("triple", "Triple difference"),
-]
-RI_LABEL = "95% CI, randomization inference"
-CR1_LABEL = "95% CI, CR1 (cluster-robust)"
+PRIMARY = "tables/primary.csv"
+SUMMARY_FIGURE = "figures/summary.{language}.png"
+THUMBNAIL_WIDTH = 160  # pixels
+NO_INTERVAL = "no finite interval"
+DESIGNS = {
+    "population": "whole population",
+    "target": "target group",
+    "triple": "triple difference",
+}
+ADJUSTMENTS = {"agesex": "age-sex adjusted", "none": "not adjusted"}
 
 _STYLE = """
-body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #222; }
+body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 72rem; color: #222;
+       padding: 0 1rem; }
 .synthetic { background: #fff3cd; border: 2px solid #d39e00; padding: 0.8rem 1rem; font-weight: 600; }
 table { border-collapse: collapse; margin: 1rem 0; }
-th, td { border-bottom: 1px solid #ccc; padding: 0.35rem 0.7rem; text-align: left; }
+th, td { border-bottom: 1px solid #ccc; padding: 0.4rem 0.7rem; text-align: left;
+         vertical-align: middle; }
+th .nl, .nl-label { color: #555; font-weight: normal; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .ci { color: #555; }
-img { max-width: 100%; }
+img.thumb { width: 160px; height: auto; border: 1px solid #ddd; box-sizing: border-box;
+            display: block; }
+.missing { color: #777; font-style: italic; }
 """
 
 
 def _number(text: str | None) -> float | None:
+    """A table cell as a number: None when empty, not a number, or NaN (infinity is kept)."""
     try:
         value = float(text) if text not in (None, "") else None
     except ValueError:
@@ -52,23 +61,27 @@ def _number(text: str | None) -> float | None:
     return None if value is None or math.isnan(value) else value
 
 
-def _fmt(value: float | None) -> str:
-    if value is None:
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
+def _fmt(value: float | None, digits: int = 1) -> str:
+    """A number with thousands separators and ``digits`` decimals; a dash when missing."""
+    if not _finite(value):
         return "&ndash;"
-    return f"{value:.1f}" if abs(value) >= 1 else f"{value:.4f}"
+    text = f"{value:,.{digits}f}"
+    return "&minus;" + text[1:] if text.startswith("-") else text
 
 
-def _headline_rows(path: Path) -> dict[str, dict[str, str]]:
-    """design -> row of the headline outcome in a report's results table."""
+def _fmt_p(value: float | None) -> str:
+    if not _finite(value):
+        return "&ndash;"
+    return "&lt; 0.001" if value < 0.001 else f"{value:.3f}"
+
+
+def _read(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as handle:
-        return {r["design"]: r for r in csv.DictReader(handle) if r.get("outcome") == HEADLINE}
-
-
-def _interval(row: dict[str, str]) -> tuple[float | None, float | None, str]:
-    low, high = _number(row.get("ci_ri_low")), _number(row.get("ci_ri_high"))
-    if low is not None and high is not None:
-        return low, high, RI_LABEL
-    return _number(row.get("ci_low")), _number(row.get("ci_high")), CR1_LABEL
+        return list(csv.DictReader(handle))
 
 
 def _outcome(code: str) -> dict[str, str]:
@@ -87,83 +100,171 @@ def _synthetic(jobs: list[Job], root: Path) -> bool:
     return False
 
 
-def _proeftuin_table(jobs: list[Job], root: Path, outputs: Path) -> list[str]:
-    head = "".join(f"<th>{label}</th>" for _, label in DESIGNS)
-    lines = ["<table>", f"<tr><th>Proeftuin</th>{head}<th>Interval</th></tr>"]
+def _name(job: Job) -> str:
+    return escape(job.title.split(" - ")[0])
+
+
+def _headline(row: dict[str, str]) -> str:
+    """The primary estimate with its interval: ``81.9 [11.6, 152.1]`` (or no finite interval)."""
+    estimate = _number(row.get("estimate"))
+    low, high = _number(row.get("ci_ri_low")), _number(row.get("ci_ri_high"))
+    interval = (
+        f"[{_fmt(low)}, {_fmt(high)}]" if _finite(low) and _finite(high) else f"({NO_INTERVAL})"
+    )
+    return f"{_fmt(estimate)} <span class='ci'>{interval}</span>"
+
+
+def _links(job: Job, outputs: Path) -> str:
+    """A link to the report in each of the job's languages (plain text when not rendered)."""
+    folder = Path(job.output_dir).name
+    links = []
+    for language in job.languages:
+        label = LANGUAGE_NAMES[language]
+        page = report_name(language)
+        if (outputs / folder / page).exists():
+            links.append(
+                f"<a href='{escape(folder)}/{page}' hreflang='{language}' "
+                f"lang='{language}'>{label}</a>"
+            )
+        else:
+            links.append(f"<span class='missing' lang='{language}'>{label}: not rendered</span>")
+    return " &middot; ".join(links)
+
+
+def _thumbnail(job: Job, outputs: Path) -> str:
+    """The report's main figure, small, linking to the report (first language that has both)."""
+    folder = Path(job.output_dir).name
+    for language in job.languages:
+        figure = SUMMARY_FIGURE.format(language=language)
+        if (outputs / folder / figure).exists() and (
+            outputs / folder / report_name(language)
+        ).exists():
+            return (
+                f"<a href='{escape(folder)}/{report_name(language)}'>"
+                f"<img class='thumb' src='{escape(folder)}/{figure}' width='{THUMBNAIL_WIDTH}' "
+                f"alt='{_name(job)}: main figure'></a>"
+            )
+    return "<span class='missing'>no figure yet</span>"
+
+
+def _analyses(rows: list[dict[str, str]]) -> str:
+    """What the primary analysis is, in words, from the rows of the primary tables."""
+    described = []
+    for outcome, design, adjust in sorted(
+        {(r.get("outcome", ""), r.get("design", ""), r.get("adjust", "")) for r in rows}
+    ):
+        label = _outcome(outcome).get("label_en", outcome)
+        words = [label, f"{DESIGNS.get(design, design)} design", ADJUSTMENTS.get(adjust, adjust)]
+        described.append(escape(", ".join(w for w in words if w)))
+    return "; ".join(described)
+
+
+def _holm(synthesis: Job | None, outputs: Path) -> dict[str, float | None]:
+    """proeftuin slug -> the Holm-adjusted randomization-inference p across the proeftuinen."""
+    if synthesis is None:
+        return {}
+    path = outputs / Path(synthesis.output_dir).name / PRIMARY
+    if not path.exists():
+        return {}
+    return {r["proeftuin"]: _number(r.get("p_ri_holm")) for r in _read(path) if "proeftuin" in r}
+
+
+def _header(*columns: tuple[str, str]) -> str:
+    """A header row: each column's English label, with the Dutch one below where it differs."""
+    dutch = {
+        en: "" if nl == en else f"<br><span class='nl' lang='nl'>{nl}</span>" for en, nl in columns
+    }
+    cells = "".join(f"<th>{en}{dutch[en]}</th>" for en, _ in columns)
+    return f"<tr>{cells}</tr>"
+
+
+def _proeftuin_table(
+    jobs: list[Job], outputs: Path, holm: dict[str, float | None]
+) -> tuple[list[str], list[dict[str, str]]]:
+    """The table of proeftuin reports, and the primary rows it showed."""
+    lines = [
+        "<table class='reports'>",
+        _header(
+            ("Proeftuin", "Proeftuin"),
+            (
+                "Primary estimate, &euro; per insured-year [95% RI interval]",
+                "Primaire schatting, &euro; per verzekerdenjaar [95%-interval]",
+            ),
+            ("p (RI)", "p (RI)"),
+            ("p, Holm across the proeftuinen", "p, Holm over de proeftuinen"),
+            ("Report", "Rapport"),
+            ("Main figure", "Hoofdfiguur"),
+        ),
+    ]
+    shown = []
     for job in jobs:
         folder = Path(job.output_dir).name
-        title = escape(job.title.split(" - ")[0])
-        results = outputs / folder / "tables" / "results.csv"
-        if not results.exists():
-            lines.append(f"<tr><td>{title}</td><td colspan='4'>not rendered yet</td></tr>")
-            continue
-        rows = _headline_rows(results)
-        cells, labels = [], []
-        for design, _ in DESIGNS:
-            row = rows.get(design)
-            if row is None:
-                cells.append("<td class='num'>&ndash;</td>")
-                continue
-            low, high, label = _interval(row)
-            labels.append(label)
-            cells.append(
-                f"<td class='num'>{_fmt(_number(row.get('estimate')))} "
-                f"<span class='ci'>[{_fmt(low)}, {_fmt(high)}]</span></td>"
+        primary = outputs / folder / PRIMARY
+        rows = _read(primary) if primary.exists() else []
+        if rows:
+            row = rows[0]
+            shown.append(row)
+            cells = (
+                f"<td class='num'>{_headline(row)}</td>"
+                f"<td class='num'>{_fmt_p(_number(row.get('p_ri')))}</td>"
+                f"<td class='num'>{_fmt_p(holm.get(job.name))}</td>"
             )
-        kinds = sorted(set(labels))
-        label = kinds[0] if len(kinds) == 1 else "; ".join(kinds)
-        link = f"<a href='{escape(folder)}/report.html'>{title}</a>"
-        lines.append(f"<tr><td>{link}</td>{''.join(cells)}<td>{escape(label)}</td></tr>")
+        else:
+            cells = "<td colspan='3' class='missing'>not rendered yet</td>"
+        lines.append(
+            f"<tr><td>{_name(job)}</td>{cells}<td>{_links(job, outputs)}</td>"
+            f"<td>{_thumbnail(job, outputs)}</td></tr>"
+        )
     lines.append("</table>")
-    return lines
-
-
-def _figure(path: Path, alt: str) -> str:
-    if not path.exists():
-        return "<p>(figure not rendered yet)</p>"
-    data = base64.b64encode(path.read_bytes()).decode("ascii")
-    return f"<img src='data:image/png;base64,{data}' alt='{escape(alt)}'>"
+    return lines, shown
 
 
 def build_index(jobs: list[Job], root: Path) -> str:
     """The index page for ``jobs`` (proeftuin reports and the synthesis) under ``root``."""
     root = Path(root)
     outputs = root / jobs[0].outputs_root
-    outcome = _outcome(HEADLINE)
-    unit = escape(outcome.get("unit", ""))
-    label = escape(outcome.get("label_en", HEADLINE))
     proeftuinen = [j for j in jobs if j.name != SYNTHESIS]
     synthesis = next((j for j in jobs if j.name == SYNTHESIS), None)
+    table, shown = _proeftuin_table(proeftuinen, outputs, _holm(synthesis, outputs))
     lines = [
         "<!DOCTYPE html>",
         "<html lang='en'>",
-        "<head><meta charset='utf-8'><title>lmp reports</title>",
+        "<head><meta charset='utf-8'><title>lmp reports / rapporten</title>",
         f"<style>{_STYLE}</style></head>",
         "<body>",
         "<h1>lmp: the proeftuinen populatiemanagement, report index</h1>",
+        "<p class='nl-label' lang='nl'>lmp: de proeftuinen populatiemanagement, overzicht van de "
+        "rapporten (elk rapport in het Engels en in het Nederlands)</p>",
     ]
     if _synthetic(jobs, root):
         lines.append(
             "<p class='synthetic'>SYNTHETIC DATA. Every number on this page and in the reports "
             "comes from data generated by <code>lmp synth</code>, with effects injected on "
-            "purpose. They say nothing about the real proeftuinen.</p>"
+            "purpose. They say nothing about the real proeftuinen. "
+            "<span lang='nl'>SYNTHETISCHE DATA: deze cijfers zeggen niets over de echte "
+            "proeftuinen.</span></p>"
         )
+    analysis = _analyses(shown)
     lines += [
-        f"<h2>Headline: {label} ({unit})</h2>",
-        "<p>Difference-in-differences estimates with their 95% interval in brackets: "
-        f"<em>{RI_LABEL}</em> where the report has one, else <em>{CR1_LABEL}</em>; the last "
-        "column says which. Follow a name for the full report.</p>",
-        *_proeftuin_table(proeftuinen, root, outputs),
+        "<h2>Proeftuinen</h2>",
+        "<p>The primary analysis of each report"
+        + (f" ({analysis})" if analysis else "")
+        + ": the difference-in-differences estimate in euros per insured-year with its 95% "
+        "interval and p-value from randomization inference (RI) over placebo regions; "
+        f"&ldquo;{NO_INTERVAL}&rdquo; where too few placebo regions exist for one. "
+        "Follow a language for the full report, or the figure.</p>",
+        *table,
     ]
     if synthesis is not None:
-        folder = escape(Path(synthesis.output_dir).name)
         lines += [
-            "<h2>Across the proeftuinen</h2>",
-            f"<p><a href='{folder}/report.html'>The synthesis report</a>: every proeftuin side "
-            "by side, target group against whole population, for every outcome.</p>",
-            _figure(
-                outputs / folder / "figures" / f"forest_{HEADLINE}.png", f"Forest plot: {label}"
-            ),
+            "<h2>Across the proeftuinen <span class='nl-label' lang='nl'>/ Over de proeftuinen "
+            "heen</span></h2>",
+            "<table class='reports'>",
+            _header(("Report", "Rapport"), ("Main figure", "Hoofdfiguur")),
+            f"<tr><td>{_name(synthesis)}: every proeftuin side by side, with the primary "
+            f"estimate of each<br>{_links(synthesis, outputs)}</td>"
+            f"<td>{_thumbnail(synthesis, outputs)}</td></tr>",
+            "</table>",
         ]
     lines += ["</body>", "</html>", ""]
     return "\n".join(lines)

@@ -33,15 +33,50 @@ REPORT_SETS = {
 SYNTHESIS = "cross_proeftuin"
 KERNEL = "python3"
 STAGING = ".staging"
+# The languages of every report, in the order a render job executes them: English first, then
+# Dutch, which reuses the estimates the English run cached in the staging folder.
+LANGUAGES = ("en", "nl")
+LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands"}
+# Parameters that the render sets for each run of a notebook; a job does not set them itself.
+RUN_PARAMETERS = ("language", "results_cache")
+RESULTS_CACHE = ".results.pkl"  # in the staging folder; never published
+
+
+def executed_name(notebook: str, language: str) -> str:
+    """The executed notebook of one language: ``proeftuin.ipynb`` -> ``proeftuin.en.ipynb``."""
+    return f"{Path(notebook).stem}.{language}.ipynb"
+
+
+def report_name(language: str) -> str:
+    """The report page of one language: ``report.en.html``."""
+    return f"report.{language}.html"
+
+
+def failed_name(name: str, language: str) -> str:
+    """Where a failed notebook is kept, beside the report folder: ``<name>.<lang>.failed.ipynb``."""
+    return f"{name}.{language}.failed.ipynb"
+
+
+def check_languages(languages) -> tuple[str, ...]:
+    """``languages`` in the order of ``LANGUAGES`` (English first); refuses unknown or none."""
+    unknown = sorted(set(languages) - set(LANGUAGES))
+    if unknown or not languages:
+        raise ParameterError(
+            f"languages: choose one or more of {', '.join(LANGUAGES)}, got {list(languages)!r}"
+        )
+    return tuple(language for language in LANGUAGES if language in set(languages))
 
 
 @dataclass
 class Job:
-    """One report to render: ``notebook`` (a name in notebooks/) with ``parameters``.
+    """One report to render: ``notebook`` (a name in notebooks/) with ``parameters``, once per
+    language in ``languages`` (a subset of ``LANGUAGES``, rendered in that order).
 
-    ``reads`` lists files (relative to the project root) that the notebook reads besides its data,
-    e.g. the proeftuin reports' result tables that the synthesis sets side by side; the report is
-    stale when one of them changes, and a batch renders it after the reports that write them.
+    ``title`` is the English title of the report page, ``titles`` the titles in other languages
+    (a language without one gets ``title``). ``reads`` lists files (relative to the project root)
+    that the notebook reads besides its data, e.g. the proeftuin reports' result tables that the
+    synthesis sets side by side; the report is stale when one of them changes, and a batch
+    renders it after the reports that write them.
     """
 
     name: str
@@ -49,6 +84,19 @@ class Job:
     title: str
     parameters: dict = field(default_factory=dict)
     reads: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)
+    languages: tuple[str, ...] = LANGUAGES
+
+    def __post_init__(self) -> None:
+        self.languages = check_languages(self.languages)
+
+    def title_for(self, language: str) -> str:
+        """The page title in ``language``."""
+        return self.titles.get(language, self.title)
+
+    def executed(self, language: str) -> str:
+        """The executed notebook's file name in ``language`` (in the report folder)."""
+        return executed_name(self.notebook, language)
 
     @property
     def output_dir(self) -> str:
@@ -66,11 +114,13 @@ class Job:
             "title": self.title,
             "parameters": self.parameters,
             "reads": self.reads,
+            "titles": self.titles,
+            "languages": list(self.languages),
         }
 
     @classmethod
     def from_dict(cls, data: dict) -> Job:
-        return cls(**data)
+        return cls(**{**data, "languages": tuple(data.get("languages", LANGUAGES))})
 
 
 def proeftuin_names(reference_dir: Path = REFERENCE_DIR) -> dict[str, str]:
@@ -83,6 +133,7 @@ def proeftuin_job(
     slug: str,
     data_path: str = DEFAULT_DATA,
     outputs_root: str = DEFAULT_OUTPUTS,
+    languages: tuple[str, ...] = LANGUAGES,
 ) -> Job:
     """The report of one proeftuin (raises :class:`CatalogueError` for an unknown slug)."""
     names = proeftuin_names()
@@ -92,11 +143,13 @@ def proeftuin_job(
         name=slug,
         notebook="proeftuin.ipynb",
         title=f"{names[slug]} - lmp proeftuin report",
+        titles={"nl": f"{names[slug]} - lmp rapport proeftuin"},
         parameters={
             "proeftuin": slug,
             "data_path": data_path,
             "output_dir": f"{outputs_root}/{slug}",
         },
+        languages=languages,
     )
 
 
@@ -108,6 +161,7 @@ def synthesis_job(
     data_path: str = DEFAULT_DATA,
     outputs_root: str = DEFAULT_OUTPUTS,
     proeftuinen: list[str] | None = None,
+    languages: tuple[str, ...] = LANGUAGES,
 ) -> Job:
     """The cross-proeftuin report; it reads ``SYNTHESIS_READS`` of ``proeftuinen`` (None: all)."""
     extra = {} if proeftuinen is None else {"proeftuinen": list(proeftuinen)}
@@ -116,6 +170,7 @@ def synthesis_job(
         name=SYNTHESIS,
         notebook="cross_proeftuin.ipynb",
         title="Across the proeftuinen - lmp synthesis report",
+        titles={"nl": "Over de proeftuinen heen - lmp synthese"},
         parameters={
             "outputs_root": outputs_root,
             "data_path": data_path,
@@ -127,13 +182,18 @@ def synthesis_job(
             for slug in slugs
             for table in SYNTHESIS_READS
         ],
+        languages=languages,
     )
 
 
-def all_jobs(data_path: str = DEFAULT_DATA, outputs_root: str = DEFAULT_OUTPUTS) -> list[Job]:
+def all_jobs(
+    data_path: str = DEFAULT_DATA,
+    outputs_root: str = DEFAULT_OUTPUTS,
+    languages: tuple[str, ...] = LANGUAGES,
+) -> list[Job]:
     """The nine proeftuin reports in catalogue order, then the synthesis."""
-    jobs = [proeftuin_job(slug, data_path, outputs_root) for slug in proeftuin_names()]
-    return [*jobs, synthesis_job(data_path, outputs_root)]
+    jobs = [proeftuin_job(slug, data_path, outputs_root, languages) for slug in proeftuin_names()]
+    return [*jobs, synthesis_job(data_path, outputs_root, languages=languages)]
 
 
 def notebook_path(notebook: str, root: Path = REPO_ROOT) -> Path:
@@ -187,8 +247,14 @@ def parameter_schema(notebook: str, root: Path = REPO_ROOT) -> list[Parameter]:
     return schema
 
 
-def check_parameters(notebook: str, parameters: dict, root: Path = REPO_ROOT) -> None:
-    """Refuse unknown parameter names and values of the wrong type, before any kernel starts."""
+def check_parameters(
+    notebook: str, parameters: dict, root: Path = REPO_ROOT, run: bool = False
+) -> None:
+    """Refuse unknown parameter names and values of the wrong type, before any kernel starts.
+
+    With ``run`` (a render job's parameters) the notebook must take the parameters that the render
+    sets for each run (``RUN_PARAMETERS``: language, results cache), and the job must not set them.
+    """
     schema = {p.name: p for p in parameter_schema(notebook, root)}
     valid = ", ".join(f"{p.name} ({p.kind})" for p in schema.values())
     unknown = sorted(set(parameters) - set(schema))
@@ -200,4 +266,17 @@ def check_parameters(notebook: str, parameters: dict, root: Path = REPO_ROOT) ->
         if not schema[name].accepts(value):
             raise ParameterError(
                 f"{notebook}: parameter '{name}' takes {schema[name].kind}, got {value!r}"
+            )
+    if run:
+        own = sorted(set(parameters) & set(RUN_PARAMETERS))
+        if own:
+            raise ParameterError(
+                f"{notebook}: parameter(s) {', '.join(own)} are set by lmp render for each "
+                "language; choose the languages instead (lmp render --language)"
+            )
+        missing = [name for name in RUN_PARAMETERS if name not in schema]
+        if missing:
+            raise ParameterError(
+                f"{notebook}: the notebook has no parameter(s) {', '.join(missing)}, which lmp "
+                "render sets for each language; add them to its parameters cell"
             )

@@ -1,12 +1,13 @@
 """What each rendered report was made from: content hashes in ``<outputs>/manifest.json``.
 
-A report depends on its notebook, its parameters, its data file (and the ground-truth sidecar that
-labels it synthetic), the files it reads from other reports, the lmp package source (which the
-notebook imports and which normalises the outputs), the reference catalogues, and the pinned
-environment (``requirements.lock``). The manifest keeps a SHA-256 of each, and of every file the
-report wrote, under paths relative to the project root (inputs) or to the outputs folder (outputs),
-so the file is the same on every machine and can be committed with the outputs. A report is
-current when all of these hashes match; nothing else (times, sizes) is compared.
+A report depends on its notebook, its parameters and languages, its data file (and the
+ground-truth sidecar that labels it synthetic), the files it reads from other reports, the lmp
+package source (which the notebook imports and which normalises the outputs), the reference
+catalogues, and the pinned environment (``requirements.lock``). The manifest keeps a SHA-256 of
+each, and of every file the report wrote, under paths relative to the project root (inputs) or to
+the outputs folder (outputs), so the file is the same on every machine and can be committed with
+the outputs. A report is current when all of these hashes match; nothing else (times, sizes) is
+compared.
 
 Assumption: the lmp package, the reference catalogues and ``requirements.lock`` are those of the
 checkout lmp is installed from (``REPO_ROOT``), also when rendering a project elsewhere.
@@ -119,6 +120,7 @@ class Manifest:
         """Record a report just rendered from ``inputs`` (hashed before it started)."""
         self.reports[job.name] = {
             "notebook": job.notebook,
+            "languages": list(job.languages),
             "parameters": dict(sorted(job.parameters.items())),
             "inputs": dict(sorted(inputs.items())),
             "outputs": output_hashes(job, root),
@@ -149,6 +151,9 @@ def stale_reasons(job: Job, manifest: Manifest, root: Path = REPO_ROOT) -> list[
     reasons = []
     if entry.get("notebook") != job.notebook:
         reasons.append(f"notebook changed: {entry.get('notebook')} -> {job.notebook}")
+    if entry.get("languages") != list(job.languages):
+        rendered = ", ".join(entry.get("languages") or ["(none recorded)"])
+        reasons.append(f"languages: rendered in {rendered}, now {', '.join(job.languages)}")
     recorded = entry.get("parameters", {})
     for name in sorted(set(recorded) | set(job.parameters)):
         if recorded.get(name) != job.parameters.get(name):

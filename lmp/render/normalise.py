@@ -17,7 +17,7 @@ import re
 import struct
 from pathlib import Path
 
-from lmp.render.jobs import KERNEL
+from lmp.render.jobs import KERNEL, LANGUAGES
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 _VOLATILE_CELL_METADATA = ("papermill", "execution", "ExecuteTime", "collapsed", "scrolled")
@@ -52,15 +52,25 @@ def normalise(nb, parameters: dict):
     """Strip every run-specific value from an executed notebook (an ``nbformat.NotebookNode``).
 
     The injected-parameters cell is rewritten with ``parameters`` as the user gave them (the kernel
-    saw a staging output folder); the notebook keeps them under ``metadata.lmp.parameters``.
+    saw a staging output folder and a results cache in it); the notebook keeps them under
+    ``metadata.lmp.parameters``. When ``parameters`` has a ``language``, markdown cells tagged
+    with another language (a tag ``en`` or ``nl``) are removed; untagged cells stay.
     """
     from papermill.translators import translate_parameters
 
     nb = copy.deepcopy(nb)
+    language = parameters.get("language")
+    if language is not None:
+        others = set(LANGUAGES) - {language}
+        nb.cells = [
+            cell
+            for cell in nb.cells
+            if cell.cell_type != "markdown" or not others & set(cell.metadata.get("tags", []))
+        ]
     nb.metadata.pop("papermill", None)
     nb.metadata.pop("widgets", None)
-    language = nb.metadata.get("language_info", {})
-    nb.metadata["language_info"] = {"name": language.get("name", "python")}
+    info = nb.metadata.get("language_info", {})
+    nb.metadata["language_info"] = {"name": info.get("name", "python")}
     nb.metadata["lmp"] = {"parameters": dict(sorted(parameters.items()))}
     for index, cell in enumerate(nb.cells):
         for key in _VOLATILE_CELL_METADATA:
@@ -71,14 +81,16 @@ def normalise(nb, parameters: dict):
     return nb
 
 
-def to_html(nb, title: str) -> str:
+def to_html(nb, title: str, language: str = "en") -> str:
     """Self-contained HTML of an executed notebook: images embedded, no CDN scripts, code hidden
-    (the .ipynb keeps the code)."""
+    (the .ipynb keeps the code); ``<html lang>`` is ``language``, ``<title>`` is ``title``. The
+    template's print styles fit the page to A4 (``lmp pdf``)."""
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(
         extra_template_basedirs=[str(TEMPLATES)],
         template_name="lmp_report",
+        language_code=language,
         exclude_input=True,
         exclude_input_prompt=True,
         exclude_output_prompt=True,

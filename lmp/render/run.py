@@ -10,11 +10,23 @@ sees either the old report or the new one, never half of either.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import shutil
 from pathlib import Path
 
 from lmp.errors import RenderError
-from lmp.render.jobs import KERNEL, REPO_ROOT, STAGING, Job, check_parameters, notebook_path
+from lmp.render.jobs import (
+    KERNEL,
+    LANGUAGES,
+    REPO_ROOT,
+    RESULTS_CACHE,
+    STAGING,
+    Job,
+    check_parameters,
+    failed_name,
+    notebook_path,
+    report_name,
+)
 from lmp.render.normalise import normalise, to_html
 
 KERNEL_START_TIMEOUT = 60  # seconds for a kernel to answer; a kernel that does not is retried once
@@ -77,11 +89,19 @@ def _cells_started(executed: Path) -> bool:
     return any(c.metadata.get("papermill", {}).get("start_time") for c in nb.cells)
 
 
-def _execute(job: Job, root: Path, staging: Path, executed: Path, kernel: str) -> None:
-    """Run papermill, retrying once when the kernel fails to start (not when a cell fails)."""
+def _execute(
+    job: Job, root: Path, staging: Path, executed: Path, kernel: str, language: str
+) -> None:
+    """Run papermill for one language, retrying once when the kernel fails to start (not when a
+    cell fails). The kernel writes into the staging folder and caches its estimates there."""
     import papermill
 
-    kernel_parameters = {**job.parameters, "output_dir": staging.relative_to(root).as_posix()}
+    kernel_parameters = {
+        **job.parameters,
+        "output_dir": staging.relative_to(root).as_posix(),
+        "language": language,
+        "results_cache": (staging / RESULTS_CACHE).relative_to(root).as_posix(),
+    }
     for attempt in range(1, KERNEL_ATTEMPTS + 1):
         try:
             papermill.execute_notebook(
@@ -104,50 +124,95 @@ def _execute(job: Job, root: Path, staging: Path, executed: Path, kernel: str) -
                 raise KernelStartError(
                     f"report '{job.name}': the kernel did not start ({attempt} attempts): {exc}"
                 ) from exc
-            for path in staging.iterdir():  # a clean staging folder for the retry
-                shutil.rmtree(path) if path.is_dir() else path.unlink()
+            executed.unlink(missing_ok=True)  # no cell ran: nothing else was written
+
+
+def failed_notebooks(outputs: Path, name: str) -> list[Path]:
+    """The failed notebooks kept for report ``name`` in ``outputs``, in language order."""
+    return [p for lang in LANGUAGES if (p := Path(outputs) / failed_name(name, lang)).exists()]
+
+
+def _remove_failed(outputs: Path, name: str) -> None:
+    for path in failed_notebooks(outputs, name):
+        path.unlink()
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != RESULTS_CACHE
+    }
+
+
+def _check_same_in_every_language(job: Job, before: dict[str, str], after: dict[str, str]) -> None:
+    """A file that an earlier language wrote (a table, a figure without a language in its name)
+    must come out of the next language with the same bytes."""
+    changed = sorted(name for name, digest in before.items() if after.get(name) != digest)
+    if changed:
+        raise RenderError(
+            f"report '{job.name}': the languages wrote different bytes to {', '.join(changed)} "
+            "(files without a language in their name must be the same in every language)"
+        )
 
 
 def run_job(job: Job, root: Path = REPO_ROOT, kernel: str = KERNEL) -> Path:
-    """Execute, normalise and publish one report; returns its output folder.
+    """Execute, normalise and publish one report in each of its languages; returns its folder.
+
+    The notebook runs once per language (``job.languages``, English first) in one staging folder,
+    with ``language`` and a ``results_cache`` file in that folder, so the second language reuses
+    the estimates of the first; the cache is removed before the folder is published. Each
+    language gives ``<notebook>.<lang>.ipynb`` and ``report.<lang>.html``; the other files must be
+    the same in every language.
 
     Raises :class:`ParameterError` for unknown or ill-typed parameters before a kernel starts, and
     :class:`RenderError` when the notebook fails; the failed notebook is then kept as
-    ``<outputs>/<name>.failed.ipynb`` (normalised, with the error visible) and the earlier outputs
-    are left untouched. The kernel runs in ``root`` with this process's environment.
+    ``<outputs>/<name>.<lang>.failed.ipynb`` (normalised, with the error visible) and the earlier
+    outputs are left untouched. The kernel runs in ``root`` with this process's environment.
     """
     import nbformat
     import papermill
 
     root = Path(root)
-    check_parameters(job.notebook, job.parameters, root)
+    check_parameters(job.notebook, job.parameters, root, run=True)
     final = root / job.output_dir
     staging = final.parent / STAGING / job.name
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir(parents=True)
-    executed = staging / job.notebook
-    failed = final.parent / f"{job.name}.failed.ipynb"
+    before: dict[str, str] = {}
     try:
-        _execute(job, root, staging, executed, kernel)
-    except papermill.PapermillExecutionError as exc:
-        if executed.exists():
-            nb = normalise(nbformat.read(executed, as_version=4), job.parameters)
-            nbformat.write(nb, failed)
-        shutil.rmtree(staging, ignore_errors=True)
-        raise RenderError(
-            f"report '{job.name}' failed in cell {exc.cell_index}: {exc.ename}: {exc.evalue}"
-            f" (executed notebook kept at {failed.relative_to(root).as_posix()})"
-        ) from exc
+        for language in job.languages:
+            executed = staging / job.executed(language)
+            parameters = {**job.parameters, "language": language}
+            try:
+                _execute(job, root, staging, executed, kernel, language)
+            except papermill.PapermillExecutionError as exc:
+                failed = final.parent / failed_name(job.name, language)
+                _remove_failed(final.parent, job.name)
+                if executed.exists():
+                    nb = normalise(nbformat.read(executed, as_version=4), parameters)
+                    nbformat.write(nb, failed)
+                raise RenderError(
+                    f"report '{job.name}' ({language}) failed in cell {exc.cell_index}: "
+                    f"{exc.ename}: {exc.evalue}"
+                    f" (executed notebook kept at {failed.relative_to(root).as_posix()})"
+                ) from exc
+            nb = normalise(nbformat.read(executed, as_version=4), parameters)
+            nbformat.write(nb, executed)
+            page = to_html(nb, job.title_for(language), language)
+            (staging / report_name(language)).write_text(page, encoding="utf-8")
+            after = _hashes(staging)
+            _check_same_in_every_language(job, before, after)
+            before = after
+        (staging / RESULTS_CACHE).unlink(missing_ok=True)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        with contextlib.suppress(OSError):  # another report may be staging beside it
+            staging.parent.rmdir()
         raise
-    nb = normalise(nbformat.read(executed, as_version=4), job.parameters)
-    nbformat.write(nb, executed)
-    (staging / "report.html").write_text(to_html(nb, job.title), encoding="utf-8")
     _swap_in(staging, final)
     with contextlib.suppress(OSError):  # another report may be staging beside it
         staging.parent.rmdir()
-    if failed.exists():
-        failed.unlink()
+    _remove_failed(final.parent, job.name)
     return final

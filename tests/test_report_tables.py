@@ -1,0 +1,90 @@
+"""Tables for reading: declared columns, fixed decimals, both languages, no index, split when wide."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lmp.reference import load_reference
+from lmp.report import numbers, tables
+
+
+def results_frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "outcome": ["cost_total", "cost_total"],
+            "design": ["population", "target"],
+            "estimate": [81.8837, -1234.5678],
+            "ci_ri_low": [11.6, -np.inf],
+            "ci_ri_high": [152.1, 3.2],
+            "p_ri": [2.97e-100, 0.5],
+            "n_persons_proeftuin": [281090.0, 64656.0],
+        }
+    )
+
+
+def cells(html: str) -> list[tuple[str, str]]:
+    return re.findall(r'<td class="([^"]*)" >([^<]*)</td>', html)
+
+
+def test_numbers_follow_the_language():
+    assert numbers.number(1234567.891, 2, "en") == "1,234,567.89"
+    assert numbers.number(1234567.891, 2, "nl") == "1.234.567,89"
+    assert numbers.euro(-3.4, "en") == "-€3" and numbers.euro(-3.4, "nl") == "€ -3"
+    assert numbers.p_value(2.97e-100, "en") == "< 0.001"
+    assert numbers.p_value(0.0213, "nl") == "0,021"
+    assert numbers.number(-1e-13, 2) == "0.00"  # noise is zero, never -0.00
+    assert numbers.interval(float("nan"), 3, "nl") == "onbegrensd"
+    with pytest.raises(ValueError, match="unknown language"):
+        numbers.number(1, 0, "de")
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_results_table_is_formatted_for_print(language):
+    html = tables.format_table(
+        results_frame(),
+        ["outcome", "design", "estimate", "ci_ri", "p_ri", "n_persons_proeftuin"],
+        language,
+        "t",
+        keys=2,
+        ref=load_reference(),
+    ).to_html()
+    assert 'class="lmp-table"' in html
+    assert "e-100" not in html and "e+" not in html
+    assert "<th" in html and "Unnamed" not in html and "blank level0" not in html
+    shown = dict((text, cls) for cls, text in cells(html))
+    if language == "en":
+        assert "Total health-care cost per insured-year" in shown
+        assert shown["&lt; 0.001"].endswith("digits-3")
+        assert "-1,235" in shown and "281,090" in shown and "12 to 152" in shown
+        assert "-∞ to 3" in shown
+    else:
+        assert "Zorgkosten totaal per verzekerdenjaar" in shown
+        assert "&lt; 0,001" in shown and "-1.235" in shown and "281.090" in shown
+        assert "12 tot 152" in shown and "hele bevolking" in shown
+
+
+def test_wide_tables_are_split_repeating_their_keys():
+    frame = pd.DataFrame({"name": ["a"], **{c: [0.5] for c in ["p_value", "p_wcr", "p_ri"]}})
+    parts = tables.format_table(
+        frame, ["name", "p_value", "p_wcr", "p_ri"], "en", "w", max_columns=2
+    ).parts
+    assert len(parts) == 3
+    assert all(">Proeftuin</th>" in part for part in parts)
+
+
+def test_undeclared_columns_and_languages_are_refused():
+    with pytest.raises(KeyError, match="not declared"):
+        tables.format_table(pd.DataFrame({"x": [1]}), ["x"], "en", "x")
+    with pytest.raises(KeyError, match="ci_ri_low"):
+        tables.format_table(pd.DataFrame({"p_ri": [1]}), ["ci_ri"], "en", "x")
+    with pytest.raises(ValueError, match="unknown language"):
+        tables.format_table(results_frame(), ["estimate"], "fr", "x")
+
+
+def test_same_table_same_bytes():
+    make = lambda: tables.format_table(results_frame(), ["design", "estimate"], "nl", "s").to_html()  # noqa: E731
+    assert make() == make()
