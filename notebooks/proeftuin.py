@@ -326,7 +326,7 @@ if real:
     summaries.write_table(robustness, f"{output_dir}/tables/robustness.csv")
     table(
         robustness,
-        ["choice", "estimate", "ci_ri", "p_ri", "p_ri_holm", "comparison_municipalities"],
+        ["choice", "estimate", "ci_ri", "p_ri", "p_ri_holm", "comparison_municipalities", "note"],
         "robustness",
         unit=headline["unit"],
     )

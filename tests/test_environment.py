@@ -9,10 +9,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
+# Optional extras outside the default environment (pyproject.toml says why); not in environment.yml.
+OUTSIDE_DEFAULT = {"spark"}
+
+
 def _pyproject() -> dict[str, str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
     specs = project["dependencies"] + [
-        d for ds in project["optional-dependencies"].values() for d in ds
+        d for name, ds in extras.items() if name not in OUTSIDE_DEFAULT for d in ds
     ]
     pins = {}
     for spec in specs:

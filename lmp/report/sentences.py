@@ -272,12 +272,12 @@ def banner(data, language: str = "en") -> str:
             return (
                 f"> **Real data.** {source.replace('<year>', years)}; municipalities of the "
                 f"{classification} classification. Files, checksums and definitions: section "
-                "*Data and definitions* at the end."
+                "*Methods* near the end."
             )
         return (
             f"> **Echte gegevens.** {source.replace('<year>', years)}; gemeenten volgens de "
             f"gemeentelijke indeling {classification}. Bestanden, controlegetallen en definities: "
-            "paragraaf *Gegevens en definities* aan het eind."
+            "paragraaf *Methoden* aan het eind."
         )
     name = Path(data.path).name
     if en:
