@@ -95,6 +95,7 @@ def _aggregate(args: argparse.Namespace) -> int:
         outcomes=args.outcomes,
         memory_limit=args.memory_limit or aggregate.DEFAULT_MEMORY_LIMIT,
         threads=args.threads,
+        engine=args.engine,
     )
     written = aggregate.write_aggregate(result, args.out)
     report = result.report
@@ -393,6 +394,13 @@ def build_parser(with_schema: bool = False) -> argparse.ArgumentParser:
         "(default: lmp.aggregate.DEFAULT_MEMORY_LIMIT)",
     )
     p.add_argument("--threads", type=int, default=None, help="threads (default: all cores)")
+    p.add_argument(
+        "--engine",
+        choices=["duckdb", "spark"],
+        default="duckdb",
+        help="duckdb (default, one machine) or spark (the same SQL on Spark: pip install "
+        "'lmp[spark]' and a Java runtime; under spark-submit, the cluster's session)",
+    )
     p.set_defaults(func=_aggregate)
 
     p = sub.add_parser("validate", help="check a data file against the data contract")

@@ -675,6 +675,7 @@ class EventStudyResult:
     # years of ``vcov``); None when RI was not run. They give the RI bands and the RI-based
     # sensitivity bounds (:func:`lmp.sensitivity.placebo_half_width`).
     placebo_coefs: pd.DataFrame | None = None
+    adjust: str = "none"  # "agesex": age-sex adjusted design (DesignOptions.adjust)
 
     def tidy(self) -> pd.DataFrame:
         """One row per relative year (the reference year with estimate 0): the coefficient, its
@@ -803,6 +804,7 @@ def event_study(
         n_persons=int(cells["n_persons"].sum()),
         n_clusters=fit.n_clusters,
         vcov=pd.DataFrame(vcov, index=periods, columns=periods),
+        adjust=options.adjust,
         **ri,
     )
 

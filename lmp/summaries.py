@@ -69,12 +69,15 @@ def members_table(slug: str, ref: Reference | None = None) -> pd.DataFrame:
     return rows[["gemeente_code", "name", "confidence", "partial", "note"]].reset_index(drop=True)
 
 
-def profile(slug: str, ref: Reference | None = None) -> pd.DataFrame:
-    """The reference facts about one proeftuin, field by field, with its municipalities."""
+def profile(slug: str, ref: Reference | None = None, language: str = "en") -> pd.DataFrame:
+    """The reference facts about one proeftuin, field by field, with its municipalities.
+
+    The field names stay English (a report translates them); segment names are in ``language``
+    (``en`` or ``nl``); the free text of the reference data (partners, notes) is English."""
     ref = ref or load_reference()
     row = ref.proeftuin(slug)
     names = ref.gemeenten.set_index("gemeente_code").loc[ref.municipalities(slug), "name"]
-    segments = ref.segments.set_index("code")["label_en"]
+    segments = ref.segments.set_index("code")[f"label_{language}"]
     target_ages = row.get("target_ages", "")
     fields = {
         "Name": row["name"],
@@ -402,7 +405,12 @@ def with_truth(results: pd.DataFrame, data: Dataset) -> pd.DataFrame:
 def write_table(
     frame: pd.DataFrame, path: str | Path, count_columns: list[str] | None = None
 ) -> None:
-    """Write a published table as CSV with a fixed float format, after the disclosure check."""
+    """Write a published table as CSV with a fixed float format, after the disclosure check.
+
+    Counts of persons (columns ``n_persons*`` and ``persons_*``, or ``count_columns``) that hold
+    whole numbers are written as integers, every digit shown: the float format would round
+    14,439,912 to ``1.44399e+07``.
+    """
     path = Path(path)
     counts = (
         count_columns
@@ -410,8 +418,14 @@ def write_table(
         else [c for c in frame if c.startswith(("n_persons", "persons_"))]
     )
     assert_publishable(frame, counts, path.name)
+    whole = {
+        column: frame[column].astype("Int64")
+        for column in counts
+        if pd.api.types.is_numeric_dtype(frame[column])
+        and frame[column].dropna().mod(1).eq(0).all()
+    }
     path.parent.mkdir(parents=True, exist_ok=True)
-    frame.to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
+    frame.assign(**whole).to_csv(path, index=False, float_format=FLOAT_FORMAT, lineterminator="\n")
 
 
 def collect_table(
@@ -543,6 +557,7 @@ ROBUSTNESS_VARIANTS = [
     ("neighbouring municipalities left out", {"exclude_neighbours": True}),
     ("sourced members only", {"sourced_only": True}),
     ("start in 2013 (designation year)", {"start_year": 2013}),
+    ("2011-2016 only (eerstelijnsverblijf in other costs in 2017)", {"years": (2011, 2016)}),
 ]
 
 

@@ -131,7 +131,7 @@ figure(plots.proeftuin_map(ref, language=language), "map")
 # Estimates with randomization-inference (RI) 95% intervals and p-values, the inference the
 # proeftuin reports trust with one treated region. Sections 2 to 5 use the **crude** designs (no
 # age-sex adjustment), so on the open data their numbers differ from the primary results above.
-# Proeftuinen whose identity could not be confirmed from a source are marked (`confidence`).
+# Proeftuinen whose identity could not be confirmed from a source are marked (column *Status as proeftuin*).
 
 # %% [markdown] tags=["nl"]
 # ## 2. Hoofduitkomst, alle proeftuinen, alle opzetten
@@ -140,13 +140,13 @@ figure(plots.proeftuin_map(ref, language=language), "map")
 # die de rapporten per proeftuin bij één behandelde regio vertrouwen. De secties 2 tot en met 5
 # gebruiken de **ruwe** opzetten (zonder correctie voor leeftijd en geslacht), dus op de open data
 # verschillen hun getallen van de primaire resultaten hierboven. Proeftuinen waarvan de identiteit
-# niet door een bron bevestigd kon worden, zijn gemarkeerd (`confidence`).
+# niet door een bron bevestigd kon worden, zijn gemarkeerd (kolom *Status als proeftuin*).
 
 # %%
 part = results[results["outcome"] == headline_outcome]
 table(
-    part,
-    ["name", "design", "estimate", "ci_ri", "p_ri", "ci_cr1", "p_value", "confidence"],
+    part.assign(status=part["confidence"]),
+    ["name", "design", "estimate", "ci_ri", "p_ri", "ci_cr1", "p_value", "status"],
     "headline",
     keys=2,
     unit=headline["unit"],
@@ -195,9 +195,8 @@ figure(
 # One pooled effect per outcome and design across the proeftuinen (DerSimonian-Laird tau², with
 # Hartung-Knapp intervals, which hold their level better with nine studies). Each proeftuin's
 # standard error is the spread of its placebo estimates from randomization inference, not its CR1
-# standard error. Three cautions: the proeftuinen share one comparison pool, so their estimates
-# are not independent and the pooled standard error is optimistic; proeftuinen of the same size
-# are compared with the same placebo regions and so get the same standard error; and a pooled
+# standard error. Two cautions: the proeftuinen share one comparison pool, so their estimates
+# are not independent and the pooled standard error is optimistic; and a pooled
 # effect averages different interventions for different target groups - read it as "the typical
 # proeftuin", and read tau² and I² as how much they differ. Only proeftuinen whose status is
 # confirmed by a source, and whose randomization-inference interval is finite, are pooled.
@@ -208,10 +207,9 @@ figure(
 # Eén samengenomen effect per uitkomstmaat en opzet over de proeftuinen (tau² volgens
 # DerSimonian-Laird, intervallen volgens Hartung-Knapp, die bij negen studies hun niveau beter
 # houden). De standaardfout van elke proeftuin is de spreiding van zijn placeboschattingen uit
-# randomisatie-inferentie, niet zijn CR1-standaardfout. Drie kanttekeningen: de proeftuinen delen
+# randomisatie-inferentie, niet zijn CR1-standaardfout. Twee kanttekeningen: de proeftuinen delen
 # één groep vergelijkingsgemeenten, dus hun schattingen zijn niet onafhankelijk en de samengenomen
-# standaardfout is te optimistisch; proeftuinen van dezelfde omvang worden met dezelfde
-# placeboregio's vergeleken en krijgen dus dezelfde standaardfout; en een samengenomen effect
+# standaardfout is te optimistisch; en een samengenomen effect
 # middelt verschillende interventies voor verschillende doelgroepen - lees het als "de typische
 # proeftuin", en lees tau² en I² als de mate waarin ze verschillen. Alleen proeftuinen waarvan de
 # status door een bron bevestigd is en waarvan het interval uit randomisatie-inferentie eindig is,
@@ -253,7 +251,8 @@ for design in ["target", "population", "triple"]:
 # Per proeftuin, the target-group effect, the population effect it implies (target-group effect
 # times the target group's share), and the grey band of population effects smaller than the
 # population design's minimum detectable effect (80% power, randomization inference). An implied
-# effect inside the band could not have been seen, whatever its size in the target group.
+# effect inside the band would have been detected less than 80% of the time, however large it
+# was in the target group.
 
 # %% [markdown] tags=["nl"]
 # ## 5. Kon de opzet hele bevolking de effecten in de doelgroep zien?
@@ -261,8 +260,8 @@ for design in ["target", "population", "triple"]:
 # Per proeftuin het effect in de doelgroep, het effect in de bevolking dat daaruit volgt (effect in
 # de doelgroep maal het aandeel van de doelgroep), en de grijze band van effecten in de bevolking
 # die kleiner zijn dan het minimaal aantoonbare effect van de opzet hele bevolking (80%
-# onderscheidend vermogen, randomisatie-inferentie). Een verwacht effect binnen de band was niet te
-# zien, hoe groot het in de doelgroep ook was.
+# onderscheidend vermogen, randomisatie-inferentie). Een verwacht effect binnen de band zou in
+# minder dan 80% van de gevallen zijn aangetoond, hoe groot het in de doelgroep ook was.
 
 # %%
 dilution = summaries.collect_table(outputs_root, "dilution", proeftuinen, ref)

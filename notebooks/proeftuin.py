@@ -97,7 +97,7 @@ display(Markdown(sentences.banner(data, language=language)))
 # %% [markdown] tags=["en"]
 # ## Summary
 #
-# Did the costs of care per insured person change in this *proeftuin populatiemanagement* after it
+# Did the costs of care per insured-year change in this *proeftuin populatiemanagement* after it
 # started, compared with the municipalities that belong to no proeftuin? The primary analysis,
 # fixed before the real reports existed: total health-care cost per insured-year, the whole
 # population of the proeftuin's municipalities, age-sex adjusted, 2011-2018, judged by
@@ -106,7 +106,7 @@ display(Markdown(sentences.banner(data, language=language)))
 # %% [markdown] tags=["nl"]
 # ## Samenvatting
 #
-# Veranderden de zorgkosten per verzekerde in deze *proeftuin populatiemanagement* na de start,
+# Veranderden de zorgkosten per verzekerdenjaar in deze *proeftuin populatiemanagement* na de start,
 # vergeleken met de gemeenten die bij geen enkele proeftuin horen? De primaire analyse, vastgelegd
 # voordat de rapporten op echte data bestonden: de totale zorgkosten per verzekerdenjaar, de hele
 # bevolking van de gemeenten van de proeftuin, gecorrigeerd voor leeftijd en geslacht, 2011-2018,
@@ -127,7 +127,13 @@ display(
     )
 )
 figure(
-    plots.event_study_figure([primary_study], label, unit, data.synthetic, language=language),
+    plots.event_study_figure(
+        [primary_study],
+        tables.summary_figure_title(label, real, language),
+        unit,
+        data.synthetic,
+        language=language,
+    ),
     "summary",
 )
 summaries.write_table(
@@ -153,7 +159,7 @@ summaries.write_table(
 # beschrijving van de regio.
 
 # %%
-table(summaries.profile(proeftuin, ref), ["field", "value"], "profile")
+table(summaries.profile(proeftuin, ref, language), ["field", "value"], "profile")
 table(
     summaries.members_table(proeftuin, ref).rename(columns={"name": "municipality"}),
     ["gemeente_code", "municipality", "confidence", "partial", "note"],
@@ -263,7 +269,14 @@ summaries.write_table(results, f"{output_dir}/tables/results.csv")
 if data.synthetic:
     RI.insert(2, "true_value")
 caption = "Crude designs" if language == "en" else "Ruwe opzetten"
-table(results, INFERENCE, "results-cr1-wcr", keys=2, caption=caption)
+wcr_caption = caption + tables.wcr_note(results, language)
+table(
+    tables.without_uninformative_wcr(results),
+    INFERENCE,
+    "results-cr1-wcr",
+    keys=2,
+    caption=wcr_caption,
+)
 table(results, RI, "results-ri", keys=2, caption=caption)
 display(Markdown(sentences.inference_guide(results.iloc[0], language=language)))
 
@@ -287,7 +300,14 @@ if real:
     caption = (
         "Age-sex adjusted designs" if language == "en" else "Gecorrigeerd voor leeftijd en geslacht"
     )
-    table(adjusted, INFERENCE, "adjusted-cr1-wcr", keys=2, caption=caption)
+    wcr_caption = caption + tables.wcr_note(adjusted, language)
+    table(
+        tables.without_uninformative_wcr(adjusted),
+        INFERENCE,
+        "adjusted-cr1-wcr",
+        keys=2,
+        caption=wcr_caption,
+    )
     table(adjusted, RI, "adjusted-ri", keys=2, caption=caption)
     display(Markdown(sentences.pretrend_text(numbers.primary_study, language=language)))
     display(
@@ -326,7 +346,16 @@ if real:
     summaries.write_table(robustness, f"{output_dir}/tables/robustness.csv")
     table(
         robustness,
-        ["choice", "estimate", "ci_ri", "p_ri", "p_ri_holm", "comparison_municipalities", "note"],
+        [
+            "choice",
+            "estimate",
+            "ci_ri",
+            "p_ri",
+            "p_ri_holm",
+            "comparison_municipalities",
+            "treated_municipalities",
+            "note",
+        ],
         "robustness",
         unit=headline["unit"],
     )
@@ -393,7 +422,7 @@ for study in studies:
     half = (row["ci_ri_high"] - row["ci_ri_low"]) / 2
     tolerance = 0.1 * half if math.isfinite(half) else 0.1 * abs(row["estimate"])
     text = sentences.reconciliation_text(reconciled, headline["unit"], tolerance, language=language)
-    display(Markdown(f"**{tables.design_words(study.design, language)}**: {text}"))
+    display(Markdown(f"**{tables.study_label(study, language)}**: {text}"))
 
 # %% [markdown] tags=["en"]
 # ### How much could a trend difference change the conclusion?
@@ -428,7 +457,8 @@ for study in studies:
     summaries.write_table(frame, f"{output_dir}/tables/sensitivity_{study.design}.csv")
     bounds[study.design] = bound
     breakdown = sensitivity.breakdown_mbar(study, critical_value=critical)
-    display(Markdown(sentences.sensitivity_text(bound, breakdown, language=language)))
+    text = sentences.sensitivity_text(bound, breakdown, language=language)
+    display(Markdown(f"**{tables.study_label(study, language)}**: {text}"))
 if bounds:
     title = (
         f"Sensitivity to trend differences: {label}"
@@ -532,6 +562,8 @@ table(
     "synthetic-control-fit",
     unit=headline["unit"],
 )
+if all(control.fit_flagged for control in controls):
+    display(Markdown(sentences.all_fits_flagged_text(language)))
 display(Markdown(sentences.synthetic_control_text(sc, language=language)))
 display(Markdown("\n".join(f"- {sentences.fit_text(c, language=language)}" for c in controls)))
 title = f"Synthetic control: {label}" if language == "en" else f"Synthetische controle: {label}"

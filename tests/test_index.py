@@ -44,7 +44,7 @@ def test_the_index_lists_every_report_in_both_languages_with_its_headline_and_fi
     html = render.build_index(jobs, root)
 
     alpha = _row(html, "Alpha")
-    assert "&minus;18.7 <span class='ci'>[&minus;55.0, 1,217.6]</span>" in alpha
+    assert "&minus;19 <span class='ci'>[&minus;55, 1,218]</span>" in alpha
     assert "<td class='num'>&lt; 0.001</td><td class='num'>&lt; 0.001</td>" in alpha, "p, Holm"
     assert "<a href='alpha/report.en.html' hreflang='en' lang='en'>English</a>" in alpha
     assert "<a href='alpha/report.nl.html' hreflang='nl' lang='nl'>Nederlands</a>" in alpha
@@ -53,7 +53,7 @@ def test_the_index_lists_every_report_in_both_languages_with_its_headline_and_fi
         "width='160' alt='Alpha: main figure'></a>"
     ) in alpha
     beta = _row(html, "Beta")
-    assert "44.6 <span class='ci'>(no finite interval)</span>" in beta
+    assert "45 <span class='ci'>(no finite interval)</span>" in beta
     assert "<td class='num'>0.286</td><td class='num'>1.000</td>" in beta
     assert "Nederlands: not rendered" in beta and "href='beta/report.en.html'" in beta
     assert "Total health-care cost per insured-year, whole population design, age-sex adjusted" in (

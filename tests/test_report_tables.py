@@ -88,3 +88,27 @@ def test_undeclared_columns_and_languages_are_refused():
 def test_same_table_same_bytes():
     make = lambda: tables.format_table(results_frame(), ["design", "estimate"], "nl", "s").to_html()  # noqa: E731
     assert make() == make()
+
+
+def test_wcr_is_blanked_only_where_the_proeftuin_has_too_few_municipalities():
+    frame = pd.DataFrame(
+        {
+            "n_treated_clusters": [1, 9],
+            "ci_wcr_low": [-4526.0, 10.0],
+            "ci_wcr_high": [26190.0, 147.0],
+            "p_wcr": [0.9, 0.03],
+        }
+    )
+    shown = tables.without_uninformative_wcr(frame)
+    assert shown.iloc[0][["ci_wcr_low", "ci_wcr_high", "p_wcr"]].isna().all()
+    assert shown.iloc[1]["ci_wcr_low"] == 10.0
+    assert "WCR not shown" in tables.wcr_note(frame, "en")
+    assert "WCR niet getoond" in tables.wcr_note(frame, "nl")
+    assert tables.wcr_note(frame.iloc[[1]], "en") == ""
+
+
+def test_one_unit_for_every_row_goes_into_the_headers():
+    html = tables.format_table(
+        results_frame(), ["outcome", "estimate"], "nl", "u", ref=load_reference()
+    ).to_html()
+    assert "Schatting (€ per verzekerdenjaar)" in html

@@ -209,6 +209,7 @@ def test_the_summary_says_what_the_data_could_detect(row, en, nl):
         (0.02, 999, "differed", "**in doubt**", "**staat ter discussie**"),
         (0.05, 999, "differed", "already moved differently before 2014", "al vóór 2014"),
         (0.3, 999, "no evidence", "no evidence that the trends differed", "geen aanwijzing"),
+        (0.08, 999, "close", "**not secure**", "**niet zeker**"),
         (0.9, 18, "cannot decide", "cannot decide", "niet beslissen"),
         (None, 999, "not tested", "no pre-trend test", "geen toets op trendverschil"),
         (float("nan"), 999, "not tested", "no pre-trend test", "geen toets op trendverschil"),
@@ -241,7 +242,7 @@ def test_the_summary_states_the_pre_trend_verdict(pretrend, placebos, verdict, e
             [(PRIMARY_CHOICE, 81.9, 0.001, ""), (PROVINCE, 55.0, 0.11, "")],
             "changes",
             ["**changes** under 1 of 1", "not detectable with comparison within the province"],
-            ["**verandert** bij 1 van de 1", "niet aantoonbaar met vergelijking binnen de prov"],
+            ["**verandert** bij 1 van de 1", "niet aantoonbaar bij vergelijking binnen de prov"],
             ["changes sign", "van teken"],
         ),
         (  # a non-detectable primary becomes detectable under a choice
@@ -249,7 +250,7 @@ def test_the_summary_states_the_pre_trend_verdict(pretrend, placebos, verdict, e
             [(PRIMARY_CHOICE, 12.0, 0.4, ""), (CRUDE, 60.0, 0.01, "")],
             "changes",
             ["it is detectable with crude (no age-sex adjustment)"],
-            ["het is wel aantoonbaar met ongecorrigeerd"],
+            ["het is wel aantoonbaar bij ongecorrigeerd"],
             ["changes sign", "van teken"],
         ),
         (  # changes sign, verdict holds
@@ -312,11 +313,44 @@ def test_the_summary_says_how_large_a_trend_difference_would_overturn_it(
     dutch = _bullets(
         sentences.summary_text(RISE, "X", "EUR per insured-year", 0.3, None, breakdown, "nl")
     )
-    _check(english[3], ["**Trend difference that would overturn it:**", en])
-    _check(dutch[3], ["**Trendverschil dat de conclusie zou omkeren:**", nl])
+    line_en = [b for b in english if b.startswith("- **Trend difference that would overturn it")]
+    line_nl = [b for b in dutch if b.startswith("- **Trendverschil dat de conclusie zou omkeren")]
+    assert len(line_en) == len(line_nl) == 1
+    _check(line_en[0], ["(event study:", en])
+    _check(line_nl[0], ["(event study:", nl])
     if verdict == "fragile":
-        assert "**kwetsbaar**" not in english[3] and "**fragile**" not in dutch[3]
-    assert len(english) == 5  # answer, detect, pre-trend, breakdown, primary analysis
+        assert "**kwetsbaar**" not in line_en[0] and "**fragile**" not in line_nl[0]
+    # answer, across the nine, how sure, detect, pre-trend, breakdown, primary analysis
+    assert len(english) == len(dutch) == 7
+
+
+def test_a_not_detectable_answer_has_no_trend_difference_to_overturn():
+    row = _primary(12.0, 0.3, -30, 54)
+    english = sentences.summary_text(row, "X", "EUR per insured-year", 0.3, None, 0.05)
+    dutch = sentences.summary_text(row, "X", "EUR per insured-year", 0.3, None, 0.05, "nl")
+    assert "overturn" not in english and "omkeren" not in dutch
+    assert "Across the nine" not in english and "Over de negen" not in dutch
+
+
+@pytest.mark.parametrize(
+    "p, en, nl",
+    [
+        (
+            0.021,
+            ["9 × p = 0.189", "it is **not** detectable", "see the synthesis"],
+            ["9 × p = 0,189", "is het **niet** aantoonbaar"],
+        ),
+        (0.004, ["stays detectable", "9 × p = 0.036"], ["blijft aantoonbaar", "9 × p = 0,036"]),
+    ],
+)
+def test_a_detectable_answer_says_whether_it_survives_a_correction_for_nine(p, en, nl):
+    row = _primary(82.0, p, 12, 152)
+    english = _bullets(sentences.summary_text(row, "X", "EUR per insured-year", 0.3))
+    dutch = _bullets(sentences.summary_text(row, "X", "EUR per insured-year", 0.3, language="nl"))
+    _check(english[1], ["**Across the nine:**", *en])
+    _check(dutch[1], ["**Over de negen:**", *nl])
+    _check(english[2], ["**How sure:**", "not 5%"])  # age-sex adjusted: the real data
+    _check(dutch[2], ["**Hoe zeker:**", "niet bij 5%"])
 
 
 def test_a_share_outcome_is_told_in_percentage_points_not_euros():
@@ -612,7 +646,7 @@ def _row(k: int, placebos: int = 999, **extra) -> pd.Series:
         (
             _row(1),
             ["1 treated municipality**", "not informative", "is the one to trust"],
-            ["**1 gemeente**", "niet informatief", "de inferentie om te vertrouwen"],
+            ["**1 gemeente**", "niet informatief", "hier het betrouwbaarst"],
         ),
         (
             _row(7),
@@ -763,7 +797,7 @@ def test_pooling_words_in_both_languages():
     english = sentences.pooling_text(pooled, apart, ["confirmed"])
     dutch = sentences.pooling_text(pooled, apart, ["confirmed"], "nl")
     _check(english, ["Pooled: the 2 proeftuinen", "Shown apart, not pooled: C", "interval): D"])
-    _check(dutch, ["Samengevoegd: de 2 proeftuinen", "status bevestigd", "Apart getoond", "D."])
+    _check(dutch, ["Samengenomen: de 2 proeftuinen", "status bevestigd", "Apart getoond", "D."])
 
 
 @pytest.mark.parametrize(
@@ -914,3 +948,36 @@ def test_no_dutch_leaks_into_the_english():
     for text in _sample("en"):
         for word in [" de ", " het ", " een ", " niet ", " met "]:
             assert word not in text, f"{word!r} in:\n{text}"
+
+
+def test_the_flagged_synthetic_control_note_exists_in_both_languages():
+    english = sentences.all_fits_flagged_text("en")
+    dutch = sentences.all_fits_flagged_text("nl")
+    assert "no evidence" in english and "geen bewijs" in dutch and " the " not in dutch
+
+
+def test_a_proeftuin_pooled_in_some_designs_only_is_said_to_be():
+    pooled = pd.DataFrame({"name": ["A", "B"], "confidence": "confirmed"})
+    apart = pd.DataFrame(
+        {"name": ["B"], "confidence": ["confirmed"], "ci_ri_low": [-np.inf], "ci_ri_high": [1.0]}
+    )
+    english = sentences.pooling_text(pooled, apart, ["confirmed"])
+    dutch = sentences.pooling_text(pooled, apart, ["confirmed"], "nl")
+    _check(english, ["(A, B), B only where its interval is finite."])
+    _check(dutch, ["(A, B), B alleen waar het interval eindig is."])
+
+
+def test_visibility_text_says_none_when_no_implied_effect_is_visible():
+    none = pd.DataFrame({"implied_visible": [False, False]})
+    _check(sentences.visibility_text(none, none), ["0 of 2", "None of the target-group effects"])
+    _check(sentences.visibility_text(none, none, "nl"), ["0 van de 2", "Geen enkel effect"])
+
+
+def test_the_synthesis_summary_speaks_of_one_detectable_change_in_the_singular():
+    table = _across([0.01, 0.5, 0.6], [80.0, 10.0, -5.0])
+    english = sentences.synthesis_summary_text(table)
+    dutch = sentences.synthesis_summary_text(table, "nl")
+    _check(english, ["the one detectable change is a rise"], ["of the 1 detectable"])
+    _check(dutch, ["de ene aantoonbare verandering is een stijging"])
+    table["p_ri_holm"] = table["p_ri"] * 3
+    _check(sentences.primary_across_text(table, "nl"), ["laat vóór"], ["laten vóór"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -104,3 +105,13 @@ def test_target_share_and_trends_on_age_sex_data_use_insured_years():
         "cost_pharmacy",
         "cost_mental",
     ]
+
+
+def test_person_counts_are_written_with_every_digit(tmp_path):
+    frame = pd.DataFrame(
+        {"n_persons": [14439912.0, np.nan], "persons_proeftuin": [281090.0, 11.0], "v": [1.0, 2.5]}
+    )
+    summaries.write_table(frame, tmp_path / "t.csv")
+    text = (tmp_path / "t.csv").read_text()
+    assert "14439912," in text and "e+" not in text
+    assert text.splitlines()[2] == ",11,2.5"

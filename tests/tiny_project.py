@@ -83,20 +83,20 @@ else:
         cache.write_bytes(pickle.dumps(effect))
 tables = Path(output_dir, "tables")
 tables.mkdir(parents=True, exist_ok=True)
-rows = ["proeftuin,outcome,design,estimate,se,ci_low,ci_high,p_value"]
+rows = ["proeftuin,outcome,design,estimate,se,ci_low,ci_high,p_value,n_persons"]
 for design, scale in [("target", 1.0), ("population", 0.25), ("triple", 0.5)]:
     e = effect * scale
-    rows.append(f"{proeftuin},cost_total,{design},{e:.6g},1,{e - 2:.6g},{e + 2:.6g},0.01")
+    rows.append(f"{proeftuin},cost_total,{design},{e:.6g},1,{e - 2:.6g},{e + 2:.6g},0.01,1000")
 (tables / "results.csv").write_text("\\n".join(rows) + "\\n")
 e = effect * 0.25
 primary = [
-    "proeftuin,outcome,design,adjust,estimate,ci_ri_low,ci_ri_high,p_ri,ri_placebos,mde_ri",
-    f"{proeftuin},cost_total,population,agesex,{e:.6g},{e - 3:.6g},{e + 3:.6g},0.02,999,5",
+    "proeftuin,outcome,design,adjust,estimate,ci_ri_low,ci_ri_high,p_ri,ri_placebos,mde_ri,n_persons",
+    f"{proeftuin},cost_total,population,agesex,{e:.6g},{e - 3:.6g},{e + 3:.6g},0.02,999,5,1000",
 ]
 primary = "\\n".join(primary) + "\\n"
 (tables / "primary.csv").write_text(primary)
 if table_by_language:
-    (tables / "words.csv").write_text(f"language\\n{language}\\n")
+    (tables / "words.csv").write_text(f"language,n_persons\\n{language},1000\\n")
 summary_figure(output_dir, language)
 print(f"{proeftuin} ({language}): effect {effect:.6g}, {how}")
 """
@@ -119,10 +119,10 @@ for slug in proeftuinen:
     lines += rows[1:] if lines else rows
 Path(output_dir, "tables").mkdir(parents=True, exist_ok=True)
 Path(output_dir, "tables", "all_results.csv").write_text("\\n".join(lines) + "\\n")
-primary = ["proeftuin,outcome,design,adjust,estimate,ci_ri_low,ci_ri_high,p_ri,p_ri_holm"]
+primary = ["proeftuin,outcome,design,adjust,estimate,ci_ri_low,ci_ri_high,p_ri,p_ri_holm,n_persons"]
 for slug in proeftuinen:
     row = Path(outputs_root, slug, "tables", "primary.csv").read_text().splitlines()[1]
-    primary.append(",".join(row.split(",")[:8]) + ",0.04")
+    primary.append(",".join(row.split(",")[:8]) + ",0.04,1000")
 Path(output_dir, "tables", "primary.csv").write_text("\\n".join(primary) + "\\n")
 summary_figure(output_dir, language)
 print(len(lines) - 1, "results")

@@ -105,13 +105,16 @@ def _name(job: Job) -> str:
 
 
 def _headline(row: dict[str, str]) -> str:
-    """The primary estimate with its interval: ``81.9 [11.6, 152.1]`` (or no finite interval)."""
+    """The primary estimate with its interval in whole euros, as the reports write it:
+    ``82 [12, 152]`` (or no finite interval)."""
     estimate = _number(row.get("estimate"))
     low, high = _number(row.get("ci_ri_low")), _number(row.get("ci_ri_high"))
     interval = (
-        f"[{_fmt(low)}, {_fmt(high)}]" if _finite(low) and _finite(high) else f"({NO_INTERVAL})"
+        f"[{_fmt(low, 0)}, {_fmt(high, 0)}]"
+        if _finite(low) and _finite(high)
+        else f"({NO_INTERVAL})"
     )
-    return f"{_fmt(estimate)} <span class='ci'>{interval}</span>"
+    return f"{_fmt(estimate, 0)} <span class='ci'>{interval}</span>"
 
 
 def _links(job: Job, outputs: Path) -> str:

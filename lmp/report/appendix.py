@@ -226,8 +226,8 @@ contiguous placebo regions, are the CBS boundaries of 2020 [@cbs2020].
 The nine proeftuinen, their regions and their programmes are described in the reports of the
 national monitor [@drewes2014; @heijink2014; @drewes2015; @rivm2018]. Which municipalities belong to
 each proeftuin is taken from public sources where they name them and inferred otherwise; the
-membership table says which (column *confidence*) and whether a proeftuin covers only part of a
-municipality's population (column *partial*).
+membership table says which (column *Membership*) and whether a proeftuin covers only part of a
+municipality's population (column *Partial*).
 """,
     ),
     "nl": (
@@ -248,8 +248,8 @@ placeboregio's, zijn de CBS-grenzen van 2020 [@cbs2020].
 De negen proeftuinen, hun regio's en hun programma's zijn beschreven in de rapporten van de
 landelijke monitor [@drewes2014; @heijink2014; @drewes2015; @rivm2018]. Welke gemeenten bij een
 proeftuin horen, komt uit openbare bronnen waar die ze noemen, en is anders afgeleid; de tabel met
-gemeenten zegt welke (kolom *confidence*) en of een proeftuin maar een deel van de inwoners van een
-gemeente bedient (kolom *partial*).
+gemeenten zegt welke (kolom *Aansluiting*) en of een proeftuin maar een deel van de inwoners van een
+gemeente bedient (kolom *Gedeeltelijk*).
 """,
     ),
 }
@@ -262,7 +262,11 @@ Every outcome is a cost per insured-year (*zorgkosten per verzekerdenjaar*): the
 divided by its insured-years, in nominal euros. `cost_total` adds up every cost column except the
 benefits moved into the Zvw during the period (geriatric rehabilitation in 2013, long-term mental
 health care and nursing and personal care in 2015, short-stay primary care beds in 2018), so that it
-is comparable over 2011–2018. The other outcomes are sectors: hospital care (medical specialist
+is comparable over 2011–2018, with one known break: short-stay primary care beds
+(*eerstelijnsverblijf*) are a Zvw benefit from 2017, but Vektis gives them a column only from 2018;
+in 2017 they sit in the column of other costs, which `cost_total` includes (nationally about €15 per
+insured-year, mostly among the elderly). Each report therefore also shows the primary estimate on
+2011–2016 only. The other outcomes are sectors: hospital care (medical specialist
 care), pharmacy, GP care with and without the MDZ column (multidisciplinary care for chronic
 conditions, a column of its own only from 2015) and mental health care. Nursing and personal care
 are in the Zvw only from 2015, so no difference-in-differences with earlier years can be estimated
@@ -285,7 +289,10 @@ Elke uitkomstmaat is een bedrag aan zorgkosten per verzekerdenjaar: de kosten va
 door haar verzekerdenjaren, in nominale euro's. `cost_total` telt alle kostenkolommen op behalve de
 zorg die in de loop van de periode naar de Zvw is overgeheveld (geriatrische revalidatiezorg in
 2013, langdurige ggz en verpleging en verzorging in 2015, eerstelijnsverblijf in 2018), zodat de
-maat over 2011–2018 vergelijkbaar is. De andere uitkomstmaten zijn sectoren: medisch-specialistische
+maat over 2011–2018 vergelijkbaar is, met één bekende breuk: eerstelijnsverblijf valt vanaf 2017
+onder de Zvw, maar Vektis geeft het pas vanaf 2018 een eigen kolom; in 2017 zit het in de kolom
+overige kosten, die `cost_total` meetelt (landelijk ongeveer € 15 per verzekerdenjaar, vooral bij
+ouderen). Elk rapport toont daarom ook de primaire schatting op alleen 2011–2016. De andere uitkomstmaten zijn sectoren: medisch-specialistische
 zorg, farmacie, huisartsenzorg met en zonder de kolom MDZ (multidisciplinaire zorg voor chronisch
 zieken, pas vanaf 2015 een eigen kolom) en ggz. Verpleging en verzorging valt pas vanaf 2015 onder
 de Zvw; een verschil-in-verschillen met eerdere jaren is daarvoor niet te schatten.
@@ -472,7 +479,8 @@ words which one it trusts.
   × (1 + B)⌋-th largest absolute placebo estimate, B the number of placebos; it is unbounded when
   there are too few placebo regions (fewer than 19). Regions grown at random are not an exact
   permutation distribution; lmp's own checks on the real data, without an effect, put the
-  false-positive rate somewhat above 5%, so a p-value just below 0.05 is weak evidence.
+  false-positive rate at about 6–12% instead of 5% for regions of 8 neighbouring municipalities, so
+  a p-value just below 0.05 is weak evidence.
 - **Wild cluster restricted bootstrap** (WCR) [@cameron2008]: the null hypothesis imposed, Webb's
   six-point weights [@webb2023], 9,999 draws, computed with the "fast and wild" algebra
   [@roodman2019]. The p-value is the share of draws whose absolute t statistic is at least that of
@@ -509,8 +517,8 @@ woorden op welke het vertrouwt.
   plus of min de ⌊0,05 × (1 + B)⌋-de grootste absolute placeboschatting, met B het aantal placebo's;
   het is onbegrensd als er te weinig placeboregio's zijn (minder dan 19). Willekeurig gegroeide
   regio's vormen geen exacte permutatieverdeling; eigen controles van lmp op de echte gegevens,
-  zonder effect, geven een kans op een vals-positieve uitkomst iets boven 5%, dus een p-waarde net
-  onder 0,05 is zwak bewijs.
+  zonder effect, geven een kans op een vals-positieve uitkomst van ongeveer 6–12% in plaats van 5%
+  voor regio's van 8 aangrenzende gemeenten, dus een p-waarde net onder 0,05 is zwak bewijs.
 - **Wild cluster restricted bootstrap** (WCR) [@cameron2008]: met de nulhypothese opgelegd, de
   zespuntsgewichten van Webb [@webb2023], 9.999 trekkingen, berekend met een snelle rekenwijze
   [@roodman2019]. De p-waarde is het aandeel trekkingen waarvan de absolute t-waarde minstens die
@@ -875,7 +883,7 @@ _LIMITS_REAL = {
   [@vektis2011]: the persons a programme reached, and its target group, cannot be identified. The
   target group is approximated by age classes.
 - **Membership partly inferred.** Not every municipality of a proeftuin is named by a source; the
-  *confidence* column of the membership table says which were inferred.
+  *Membership* column of the membership table says which were inferred.
 - **Dilution.** Several proeftuinen cover only part of their municipalities' populations (a GP list,
   some neighbourhoods); everyone else in those municipalities dilutes any effect.
 - **Costs only.** The Triple Aim also asks for better population health and better quality of care
@@ -912,8 +920,8 @@ _LIMITS_REAL = {
 An estimate is the effect of a proeftuin only under the assumptions above: parallel trends in the
 absence of the proeftuin, no other change that hit its region alone at the start, and no effect on
 the comparison municipalities. No causal claim is made beyond them. "No detectable effect" means
-that the data could not have shown an effect smaller than the minimum detectable effect, not that
-there was none; the national monitor, too, did not see results at the level of the regional
+that an effect as large as the minimum detectable effect would have been found in 80% of such
+studies, and smaller ones less often, not that there was none; the national monitor, too, did not see results at the level of the regional
 population [@rivm2018].
 """,
         ),
@@ -926,7 +934,7 @@ population [@rivm2018].
   leeftijdsklasse [@vektis2011]: de personen die een programma bereikte, en de doelgroep, zijn niet
   aan te wijzen. De doelgroep wordt benaderd met leeftijdsklassen.
 - **Deels afgeleide indeling.** Niet elke gemeente van een proeftuin wordt door een bron genoemd; de
-  kolom *confidence* van de tabel met gemeenten zegt welke zijn afgeleid.
+  kolom *Aansluiting* van de tabel met gemeenten zegt welke zijn afgeleid.
 - **Verdunning.** Verscheidene proeftuinen bedienen maar een deel van de inwoners van hun gemeenten
   (een huisartsenpopulatie, enkele wijken); alle anderen in die gemeenten verdunnen elk effect.
 - **Alleen kosten.** De Triple Aim vraagt ook om een betere gezondheid van de bevolking en een
@@ -965,8 +973,9 @@ population [@rivm2018].
 Een schatting is alleen het effect van een proeftuin onder de aannamen hierboven: parallelle trends
 als de proeftuin er niet was geweest, geen andere verandering die bij de start alleen haar regio
 trof, en geen effect op de vergelijkingsgemeenten. Een causale uitspraak gaat niet verder dan deze
-aannamen. 'Geen aantoonbaar effect' betekent dat de gegevens een effect kleiner dan het minimaal
-detecteerbare effect niet hadden kunnen laten zien, niet dat er geen effect was; ook de landelijke
+aannamen. 'Geen aantoonbaar effect' betekent dat een effect zo groot als het minimaal
+detecteerbare effect in 80% van zulke studies gevonden zou zijn, en kleinere minder vaak, niet dat
+er geen effect was; ook de landelijke
 monitor zag geen resultaten op het niveau van de regionale bevolking [@rivm2018].
 """,
         ),

@@ -45,14 +45,14 @@ def _swap(text: str, language: str) -> str:
 def number(value: float | None, digits: int = 0, language: str = "en", grouped: bool = True) -> str:
     """``value`` with ``digits`` decimals and thousands separators (``grouped``).
 
-    Infinite values print as ``inf``/``-inf`` (an unbounded interval end; reports say so in
-    words); noise within :data:`NOISE` of zero prints as zero, never as ``-0``.
+    Infinite values print as ``∞``/``-∞`` (an unbounded interval end, or an effect no design
+    could detect; reports say so in words); noise within :data:`NOISE` of zero prints as zero, never as ``-0``.
     """
     if is_missing(value):
         return MISSING
     value = float(value)
     if math.isinf(value):
-        return "-inf" if value < 0 else "inf"
+        return "-∞" if value < 0 else "∞"
     if abs(value) < NOISE:
         value = 0.0
     text = f"{value:,.{digits}f}" if grouped else f"{value:.{digits}f}"

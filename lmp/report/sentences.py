@@ -89,6 +89,9 @@ CHOICES_NL = {
     "neighbouring municipalities left out": "aangrenzende gemeenten weggelaten",
     "sourced members only": "alleen gemeenten die een bron noemt",
     "start in 2013 (designation year)": "start in 2013 (jaar van aanwijzing)",
+    "2011-2016 only (eerstelijnsverblijf in other costs in 2017)": (
+        "alleen 2011-2016 (eerstelijnsverblijf in 2017 in overige kosten)"
+    ),
 }
 
 # The status of a proeftuin in data/reference/proeftuinen.csv.
@@ -442,7 +445,7 @@ def inference_guide(result: pd.Series, alpha: float = 0.05, language: str = "en"
     else:
         municipalities = "gemeente" if k == 1 else "gemeenten"
         lines = [
-            f"**Welke inferentie te vertrouwen.** Deze proeftuin telt **{k} {municipalities}** "
+            f"**Welke inferentie is te vertrouwen?** Deze proeftuin telt **{k} {municipalities}** "
             f"van de {integer(g, language)} gemeenten in de analyse. Met zo weinig gemeenten in de "
             "proeftuin:",
             "",
@@ -451,11 +454,11 @@ def inference_guide(result: pd.Series, alpha: float = 0.05, language: str = "en"
     if (1 + placebos) * alpha < 1:
         lines.append(
             f"- **Randomization inference (RI) cannot decide here**: with only {shown} placebo "
-            f"regions no estimate can reach p <= {level}, so its intervals are unbounded. Treat "
+            f"regions no estimate can reach p ≤ {level}, so its intervals are unbounded. Treat "
             "every estimate as inconclusive."
             if en
             else f"- **Randomisatie-inferentie (RI) kan hier niet beslissen**: met maar {shown} "
-            f"placeboregio's kan geen schatting p <= {level} bereiken, dus zijn haar intervallen "
+            f"placeboregio's kan geen schatting p ≤ {level} bereiken, dus zijn haar intervallen "
             "onbegrensd. Beschouw elke schatting als onbeslist."
         )
     elif en:
@@ -476,13 +479,13 @@ def inference_guide(result: pd.Series, alpha: float = 0.05, language: str = "en"
         )
     else:
         lines.append(
-            f"- **Randomisatie-inferentie (RI) is de inferentie om te vertrouwen.** Zij schat "
+            f"- **Randomisatie-inferentie (RI) is hier het betrouwbaarst.** Zij schat "
             f"dezelfde DiD opnieuw met de behandeling verplaatst naar {regions} placeboregio's "
             f"van {k} vergelijkings{municipalities}{_matched(result, language)} en vraagt hoe "
             "ongewoon de schatting van de proeftuin daartussen is. Zij heeft geen benadering voor "
             "grote steekproeven nodig, alleen dat de proeftuin wat toeval betreft elk van die "
             "regio's had kunnen zijn (vergelijkbare omvang en beweeglijkheid); haar interval "
-            "veronderstelt een constant, optellend effect. In de omvangsstudie van lmp bleef haar "
+            "veronderstelt een constant, additief effect. In de omvangsstudie van lmp bleef haar "
             "kans om zonder effect te verwerpen dicht bij 5% voor 1 tot 10 gemeenten in de "
             "proeftuin (`benchmarks/results/size.md`); koppelen op het aantal personen houdt die "
             "kans ook dicht bij 5% voor regio's van ongewoon kleine of grote gemeenten, waar "
@@ -627,11 +630,11 @@ def _mde_words(row, unit: str, language: str) -> str:
     if en:
         return (
             f"an effect would have had to be about {shown} or larger, either way, to be "
-            "detected with 80% power (smaller ones only by luck)"
+            "detected with 80% power (smaller ones less often, not never)"
         )
     return (
         f"een effect had ongeveer {shown} of groter moeten zijn, in welke richting ook, om met "
-        "80% onderscheidend vermogen te worden aangetoond (kleinere alleen bij toeval)"
+        "80% onderscheidend vermogen te worden aangetoond (kleinere minder vaak, niet nooit)"
     )
 
 
@@ -724,12 +727,15 @@ def answer_text(
 def pretrend_verdict(p: float | None, placebos: int | None = None, alpha: float = 0.05) -> str:
     """The joint pre-trend test's verdict: ``"not tested"`` (no p), ``"cannot decide"`` (with
     ``placebos`` placebo regions the smallest possible RI p exceeds ``alpha``), ``"differed"``
-    (p <= alpha) or ``"no evidence"``."""
+    (p <= alpha), ``"close"`` (alpha < p <= 2 alpha: not significant, but no reassurance either)
+    or ``"no evidence"``."""
     if p is None or is_missing(p):
         return "not tested"
     if placebos and 1 / (1 + placebos) > alpha:
         return "cannot decide"
-    return "differed" if significant(float(p), alpha) else "no evidence"
+    if significant(float(p), alpha):
+        return "differed"
+    return "close" if float(p) <= 2 * alpha else "no evidence"
 
 
 def _ri_words(study, language: str) -> str:
@@ -796,6 +802,16 @@ def pretrend_text(study, language: str = "en", alpha: float = 0.05) -> str:
             else f"Volgens {kind} **verschilden de trends al vóór de start**: de aanname van "
             "parallelle trends staat voor dit ontwerp ter discussie, en de DiD-schatting kan een "
             "verschil voortzetten dat vóór de proeftuin begon."
+        )
+    elif verdict == "close":
+        meaning = (
+            f"By {kind} the difference in trends before the start is not significant at "
+            f"{_alpha(alpha, language)}, but close: the parallel-trends assumption is not secure "
+            "for this design (see the sensitivity analysis below)."
+            if en
+            else f"Volgens {kind} is het trendverschil vóór de start niet significant bij "
+            f"{_alpha(alpha, language)}, maar het scheelt weinig: de aanname van parallelle "
+            "trends is voor dit ontwerp niet zeker (zie de gevoeligheidsanalyse hieronder)."
         )
     else:
         meaning = (
@@ -1094,7 +1110,18 @@ def visibility_text(headline: pd.DataFrame, everything: pd.DataFrame, language: 
             f"van het ontwerp voor de hele bevolking; over alle uitkomsten {seen_all} van de "
             f"{total_all}. "
         )
-    if seen_all < total_all / 2:
+    if seen_all == 0:
+        text += (
+            "None of the target-group effects, diluted by the target group's share, reaches the "
+            "population design's minimum detectable effect (80% power) with one treated region: "
+            "a population analysis that finds nothing says little about the target groups."
+            if en
+            else "Geen enkel effect in de doelgroep bereikt, verdund door het aandeel van de "
+            "doelgroep, het kleinste aantoonbare effect van het ontwerp voor de hele bevolking "
+            "(80% onderscheidend vermogen) met één proeftuinregio: een analyse van de hele "
+            "bevolking die niets vindt, zegt weinig over de doelgroepen."
+        )
+    elif seen_all < total_all / 2:
         text += (
             "Most target-group effects, diluted by the target group's share, are below the "
             "population design's minimum detectable effect (80% power) with one treated region: "
@@ -1397,11 +1424,11 @@ def robustness_text(table: pd.DataFrame, alpha: float = 0.05, language: str = "e
     else:
         text = (
             f"The primary verdict, {what}, **changes** under {len(v.changed)} of {n_done} other "
-            f"design choices ({names(v.changed)}): it depends on how the comparison is made."
+            f"design choices ({names(v.changed)}): it depends on the design choices."
             if en
             else f"Het primaire oordeel, {what}, **verandert** onder {len(v.changed)} van de "
-            f"{n_done} andere ontwerpkeuzes ({names(v.changed)}): het hangt af van hoe de "
-            "vergelijking wordt gemaakt."
+            f"{n_done} andere ontwerpkeuzes ({names(v.changed)}): het hangt af van de "
+            "ontwerpkeuzes."
         )
     if n_done:
         low, high = euro(v.low, language), euro(v.high, language)
@@ -1497,7 +1524,7 @@ def primary_across_text(table: pd.DataFrame, language: str = "en") -> str:
         )
     else:
         text = (
-            f"**{len(raw)} van de {total}** proeftuinen laten vóór correctie met "
+            f"**{len(raw)} van de {total}** proeftuinen {'laat' if len(raw) == 1 else 'laten'} vóór correctie met "
             f"randomisatie-inferentie bij {level} een aantoonbare verandering in de primaire "
             f"uitkomst zien: {_listing(raw, language)}. ({_caution_across(language)}) "
         )
@@ -1613,7 +1640,19 @@ def synthesis_summary_text(primary_table: pd.DataFrame, language: str = "en") ->
         else f"**Na de correctie van Holm over de {total}:** {after}."
     )
     # (3) direction of the detectable changes
-    if not raw.empty:
+    if len(raw) == 1:
+        rise = float(raw["estimate"].iloc[0]) > 0
+        bullets.append(
+            f"**Direction:** the one detectable change is a {'rise' if rise else 'fall'} in cost "
+            "compared with the comparison municipalities; a detectable difference is not yet an "
+            "effect of the proeftuin (see the report's pre-trend test and design choices)."
+            if en
+            else f"**Richting:** de ene aantoonbare verandering is een "
+            f"{'stijging' if rise else 'daling'} van de kosten ten opzichte van de "
+            "vergelijkingsgemeenten; een aantoonbaar verschil is nog geen effect van de proeftuin "
+            "(zie in het rapport de toets op trendverschil en de ontwerpkeuzes)."
+        )
+    elif not raw.empty:
         rises, falls = int((raw["estimate"] > 0).sum()), int((raw["estimate"] < 0).sum())
         bullets.append(
             f"**Direction:** of the {len(raw)} detectable changes, {rises} "
@@ -1664,6 +1703,8 @@ def pooling_text(
     """Which proeftuinen the meta-analysis pools and which it leaves out, and why."""
     en = _en(language)
     names = list(dict.fromkeys(pooled["name"]))
+    # pooled in some designs, not in others (an unbounded interval in one design only)
+    partly = [n for n in names if n in set(apart["name"])]
     unbounded = ~(np.isfinite(apart["ci_ri_low"]) & np.isfinite(apart["ci_ri_high"]))
     unconfirmed = apart.loc[~apart["confidence"].isin(confidence), "name"]
     undecided = apart.loc[apart["confidence"].isin(confidence) & unbounded, "name"]
@@ -1671,20 +1712,22 @@ def pooling_text(
     if en:
         text = (
             f"Pooled: the {len(names)} proeftuinen whose status is {' or '.join(confidence)} in "
-            f"the reference data ({', '.join(names)})."
+            f"the reference data ({', '.join(names)})"
+            + (f", {', '.join(partly)} only where its interval is finite." if partly else ".")
         )
     else:
         status = " of ".join(CONFIDENCE_NL.get(c, c) for c in confidence)
         text = (
-            f"Samengevoegd: de {len(names)} proeftuinen met de status {status} in de "
-            f"referentiegegevens ({', '.join(names)})."
+            f"Samengenomen: de {len(names)} proeftuinen met de status {status} in de "
+            f"referentiegegevens ({', '.join(names)})"
+            + (f", {', '.join(partly)} alleen waar het interval eindig is." if partly else ".")
         )
     if others:
         text += (
             f" Shown apart, not pooled: {', '.join(others)}, whose status as one of the nine is "
             "not confirmed by a source."
             if en
-            else f" Apart getoond, niet samengevoegd: {', '.join(others)}; geen bron bevestigt "
+            else f" Apart getoond, niet samengenomen: {', '.join(others)}; geen bron bevestigt "
             "dat zij tot de negen behoren."
         )
     if undecided:
@@ -1692,7 +1735,7 @@ def pooling_text(
             " Not pooled where randomization inference cannot decide (too few placebo regions, "
             f"no finite interval): {', '.join(undecided)}."
             if en
-            else " Niet samengevoegd waar randomisatie-inferentie niet kan beslissen (te weinig "
+            else " Niet samengenomen waar randomisatie-inferentie niet kan beslissen (te weinig "
             f"placeboregio's, geen eindig interval): {', '.join(undecided)}."
         )
     return text
@@ -1802,6 +1845,10 @@ def summary_text(
             f"{_level(alpha, language)}-betrouwbaarheidsinterval, dus kon geen enkele schatting "
             f"aantoonbaar zijn (de schatting is {estimate}; {p})."
         )
+    if verdict.startswith("detectable"):
+        bullets.append(_multiplicity_bullet(float(row["p_ri"]), alpha, language))
+        if adjusted:  # the real data: how often this test rejects a true null there
+            bullets.append(_ri_size_bullet(language))
     # (b) what the data could detect
     head = "What the data could detect" if en else "Wat de gegevens konden aantonen"
     bullets.append(f"**{head}:** {_mde_words(row, unit, language)}.")
@@ -1821,6 +1868,16 @@ def summary_text(
             "verschillend (gezamenlijke toets op trendverschil, randomisatie-inferentie "
             f"{_p(pretrend_p, language)}): de aanname van parallelle trends **staat ter "
             "discussie**, en een verschil na de start kan een eerdere trend voortzetten."
+        )
+    elif trend == "close":
+        words = (
+            f"the difference in trends before {start or 'the start'} is not significant, but "
+            f"close (joint pre-trend test, randomization inference "
+            f"{_p(pretrend_p, language)}): the parallel-trends assumption is **not secure**."
+            if en
+            else f"de trends verschilden vóór {start or 'de start'} niet significant, maar het "
+            "scheelt weinig (gezamenlijke toets op trendverschil, randomisatie-inferentie "
+            f"{_p(pretrend_p, language)}): de aanname van parallelle trends is **niet zeker**."
         )
     elif trend == "no evidence":
         words = (
@@ -1852,7 +1909,7 @@ def summary_text(
     if robustness is not None and len(robustness):
         bullets.append(_robustness_bullet(robustness, alpha, language))
     # (e) how large a trend difference would overturn it
-    if breakdown is not None:
+    if breakdown is not None and verdict.startswith("detectable"):
         bullets.append(_breakdown_bullet(breakdown, language))
     # what the primary analysis is
     window = ""
@@ -1877,7 +1934,11 @@ def _robustness_bullet(table: pd.DataFrame, alpha: float, language: str) -> str:
     v = summaries.robustness_verdict(table, alpha)
 
     def names(choices: list[str]) -> str:
-        return "; ".join(choice_label(c, language) for c in choices)
+        labels = [choice_label(c, language) for c in choices]
+        word = "with" if en else "bij"
+        middle = "".join(f", {word} {label}" for label in labels[1:-1])
+        last = f" {'or' if en else 'of'} {word} {labels[-1]}" if len(labels) > 1 else ""
+        return labels[0] + middle + last
 
     if v.verdict == "cannot judge":
         words = (
@@ -1909,13 +1970,13 @@ def _robustness_bullet(table: pd.DataFrame, alpha: float, language: str) -> str:
             which = (
                 f"it is not detectable with {names(v.changed)}"
                 if en
-                else f"het is niet aantoonbaar met {names(v.changed)}"
+                else f"het is niet aantoonbaar bij {names(v.changed)}"
             )
         else:
             which = (
                 f"it is detectable with {names(v.changed)}"
                 if en
-                else f"het is wel aantoonbaar met {names(v.changed)}"
+                else f"het is wel aantoonbaar bij {names(v.changed)}"
             )
         words = (
             f"the verdict **changes** under {len(v.changed)} of {len(v.judged)} other design "
@@ -1933,12 +1994,67 @@ def _robustness_bullet(table: pd.DataFrame, alpha: float, language: str) -> str:
     return f"**{head}:** {words}"
 
 
+PROEFTUINEN = 9  # the tests of the primary analysis across the programme
+
+
+def _multiplicity_bullet(p: float, alpha: float, language: str) -> str:
+    """A detectable primary result is one of nine tests: does it survive Bonferroni's bound?
+
+    Holm's adjusted p of any of the nine lies between p and ``9 p`` (Bonferroni), so ``9 p <=
+    alpha`` means it survives Holm too; otherwise only the synthesis, which sees all nine, can
+    say (Holm is less strict than Bonferroni)."""
+    en = _en(language)
+    head = "Across the nine" if en else "Over de negen"
+    bound = min(1.0, PROEFTUINEN * p)
+    shown = number(bound, 3, language)
+    if significant(bound, alpha):
+        words = (
+            f"it stays detectable after a correction for testing nine proeftuinen (Bonferroni: "
+            f"{PROEFTUINEN} × p = {shown}; Holm's correction in the synthesis is no stricter)."
+            if en
+            else f"het blijft aantoonbaar na een correctie voor het toetsen van negen proeftuinen "
+            f"(Bonferroni: {PROEFTUINEN} × p = {shown}; de correctie van Holm in het "
+            "overzichtsrapport is niet strenger)."
+        )
+    else:
+        words = (
+            f"this is one of nine tests; with Bonferroni's correction for nine ({PROEFTUINEN} × "
+            f"p = {shown}) it is **not** detectable. Holm's correction, less strict, needs all "
+            "nine p-values: see the synthesis."
+            if en
+            else f"dit is één van negen toetsen; met de correctie van Bonferroni voor negen "
+            f"({PROEFTUINEN} × p = {shown}) is het **niet** aantoonbaar. De minder strenge "
+            "correctie van Holm vraagt alle negen p-waarden: zie het overzichtsrapport."
+        )
+    return f"**{head}:** {words}"
+
+
+def _ri_size_bullet(language: str) -> str:
+    """How often randomization inference rejected a true null on the real data."""
+    low, high = summaries.RI_SIZE_CONTIGUOUS[8]
+    en = _en(language)
+    head = "How sure" if en else "Hoe zeker"
+    span = f"{number(low, 1, language)}-{number(high, 1, language)}%"
+    return (
+        f"**{head}:** on the real data this test rejected a true null (no effect) for {span} of "
+        "pseudo proeftuinen of 8 neighbouring municipalities, not 5%: a p-value near 0.05 is "
+        "weaker evidence than it reads (`benchmarks/results/ri_contiguous.md`)."
+        if en
+        else f"**{head}:** op de echte gegevens verwierp deze toets een ware nulhypothese (geen "
+        f"effect) bij {span} van de schijnproeftuinen van 8 aangrenzende gemeenten, niet bij 5%: "
+        "een p-waarde rond 0,05 is zwakker bewijs dan ze lijkt "
+        "(`benchmarks/results/ri_contiguous.md`)."
+    )
+
+
 def _breakdown_bullet(breakdown: float, language: str) -> str:
     en = _en(language)
     head = (
-        "Trend difference that would overturn it"
+        "Trend difference that would overturn it (event study: the years from the start against "
+        "the year before it, section 5)"
         if en
-        else "Trendverschil dat de conclusie zou omkeren"
+        else "Trendverschil dat de conclusie zou omkeren (event study: de jaren vanaf de start "
+        "tegenover het jaar ervoor, sectie 5)"
     )
     verdict = breakdown_verdict(breakdown)
     if verdict == "not computed":
@@ -1987,3 +2103,18 @@ def _breakdown_bullet(breakdown: float, language: str) -> str:
                 "interval brengen."
             )
     return f"**{head}:** {words}"
+
+
+def all_fits_flagged_text(language: str = "en") -> str:
+    """Said before the synthetic-control results when every fit failed its holdout check."""
+    if _en(language):
+        return (
+            "*With so few years before the start, no synthetic control of this report passes its "
+            "holdout check: its numbers are shown for completeness only, and its placebo "
+            "p-values are no evidence for or against an effect.*"
+        )
+    return (
+        "*Met zo weinig jaren vóór de start doorstaat geen synthetische controle in dit rapport "
+        "de controle op het achtergehouden jaar: de getallen staan er alleen volledigheidshalve, "
+        "en de placebo-p-waarden zijn geen bewijs voor of tegen een effect.*"
+    )

@@ -25,7 +25,7 @@ from html import escape
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-from lmp.report import numbers
+from lmp.report import numbers, sentences
 
 # Kinds: how a value becomes text.
 #   text     as is (translated through VALUES when listed)
@@ -66,7 +66,8 @@ COLUMNS: dict[str, Column] = {
     "municipality": Column("Municipality", "Gemeente"),
     "confidence": Column("Membership", "Aansluiting"),
     "partial": Column("Partial", "Gedeeltelijk"),
-    "note": Column("Note", "Toelichting"),
+    "note": Column("Note (English)", "Toelichting (Engels)"),
+    "status": Column("Status as proeftuin", "Status als proeftuin"),
     "outcome": Column("Outcome", "Uitkomstmaat"),
     "design": Column("Design", "Opzet"),
     "adjust": Column("Adjustment", "Correctie"),
@@ -136,13 +137,13 @@ COLUMNS: dict[str, Column] = {
     "p_wcr": Column("p, WCR", "p, WCR", "p"),
     "p_ri": Column("p, RI", "p, RI", "p"),
     "p_ri_holm": Column("p, RI, Holm", "p, RI, Holm", "p"),
-    "pretrend_p_ri": Column("Pre-trend p, RI", "p pre-trend, RI", "p"),
+    "pretrend_p_ri": Column("Pre-trend p, RI", "p trendverschil vooraf, RI", "p"),
     "p_value_hk": Column("p (Hartung-Knapp)", "p (Hartung-Knapp)", "p"),
     "q_p_value": Column("p, heterogeneity", "p, heterogeniteit", "p"),
     "sc_p_gap": Column("Placebo p, gap", "Placebo-p, verschil", "p"),
     "did_p_ri": Column("DiD p, RI", "DiD p, RI", "p"),
     # flags
-    "implied_visible": Column("Visible in population?", "Zichtbaar in de bevolking?", "bool"),
+    "implied_visible": Column("Implied effect ≥ MDE?", "Verwacht effect ≥ MDE?", "bool"),
     "fit_flagged": Column("Fit flagged", "Fit gemarkeerd", "bool"),
     "sc_fit_flagged": Column("Fit flagged", "Fit gemarkeerd", "bool"),
     "suppressed": Column("Suppressed (< 10 persons)", "Onderdrukt (< 10 personen)", "bool"),
@@ -169,6 +170,11 @@ VALUES = {
     "adjust": {"none": ("none (crude)", "geen (ruw)"), "agesex": ("age-sex", "leeftijd-geslacht")},
     "target": {"yes": ("yes", "ja")},
     "partial": {"yes": ("yes", "ja"), "no": ("no", "nee")},
+    "status": {
+        "confirmed": ("confirmed", "bevestigd"),
+        "probable": ("probable", "waarschijnlijk"),
+        "uncertain": ("uncertain", "onzeker"),
+    },
     "confidence": {
         "sourced": ("named by a source", "genoemd door een bron"),
         "inferred": ("inferred by lmp", "afgeleid door lmp"),
@@ -200,36 +206,6 @@ VALUES = {
             "Toelichting (Engels, uit de referentiedata)",
         ),
         "Sources": ("Sources", "Bronnen"),
-    },
-    "choice": {
-        "primary: age-sex adjusted, whole country": (
-            "primary: age-sex adjusted, whole country",
-            "primair: gecorrigeerd voor leeftijd en geslacht, heel Nederland",
-        ),
-        "crude (no age-sex adjustment)": (
-            "crude (no age-sex adjustment)",
-            "ruw (geen correctie voor leeftijd en geslacht)",
-        ),
-        "comparison within the province": (
-            "comparison within the province",
-            "vergelijking binnen de provincie",
-        ),
-        "comparison within the COROP region": (
-            "comparison within the COROP region",
-            "vergelijking binnen de COROP-regio",
-        ),
-        "neighbouring municipalities left out": (
-            "neighbouring municipalities left out",
-            "buurgemeenten weggelaten",
-        ),
-        "sourced members only": (
-            "sourced members only",
-            "alleen gemeenten die een bron noemt",
-        ),
-        "start in 2013 (designation year)": (
-            "start in 2013 (designation year)",
-            "start in 2013 (jaar van aanwijzing)",
-        ),
     },
 }
 
@@ -282,6 +258,8 @@ def _cell(frame: pd.DataFrame, i: int, name: str, language: str, units) -> tuple
     if spec.kind == "text":
         if numbers.is_missing(value) and not isinstance(value, str):
             return "", "text"
+        if name == "choice":  # the robustness table's design choices
+            return sentences.choice_label(str(value), language), "text"
         words = VALUES.get(name, {}).get(str(value))
         return (words[_lang(language)] if words else str(value)), "text"
     if spec.kind == "bool":
@@ -372,6 +350,8 @@ def format_table(
         units = pd.Series([unit] * len(frame))
     elif units is not None:
         units = units.reset_index(drop=True)
+    if unit is None and units is not None and units.nunique() == 1:
+        unit = units.iloc[0]  # one unit for every row: say it in the headers
     key_cols, value_cols = columns[:keys], columns[keys:]
     width = max(1, max_columns - keys)
     chunks = [value_cols[i : i + width] for i in range(0, len(value_cols), width)] or [[]]
@@ -428,3 +408,51 @@ def translated_segments(frame: pd.DataFrame, ref, language: str) -> pd.DataFrame
     catalogue = pd.concat([ref.segments, ref.agesex])[["label_en", "label_nl"]]
     labels = dict(zip(catalogue["label_en"], catalogue["label_nl"], strict=True))
     return frame.assign(segment=frame["segment"].map(lambda s: labels.get(s, s)))
+
+
+def study_label(study, language: str) -> str:
+    """An event study's design for a reader, with whether it is age-sex adjusted or crude."""
+    adjusted = getattr(study, "adjust", "none") == "agesex"
+    if language == "en":
+        how = "age-sex adjusted" if adjusted else "crude"
+    else:
+        how = "gecorrigeerd voor leeftijd en geslacht" if adjusted else "ruw"
+    return f"{design_words(study.design, language).capitalize()} ({how})"
+
+
+def without_uninformative_wcr(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` without the wild-bootstrap interval and p where the proeftuin has too few
+    municipalities for it to mean anything (:data:`lmp.summaries.WCR_UNINFORMATIVE_UP_TO`)."""
+    from lmp.summaries import WCR_UNINFORMATIVE_UP_TO
+
+    few = frame["n_treated_clusters"] <= WCR_UNINFORMATIVE_UP_TO
+    columns = [c for c in ("ci_wcr_low", "ci_wcr_high", "p_wcr") if c in frame]
+    out = frame.copy()
+    out.loc[few, columns] = float("nan")
+    return out
+
+
+def wcr_note(frame: pd.DataFrame, language: str) -> str:
+    """The caption's note when :func:`without_uninformative_wcr` blanked the WCR columns."""
+    from lmp.summaries import WCR_UNINFORMATIVE_UP_TO
+
+    if not (frame["n_treated_clusters"] <= WCR_UNINFORMATIVE_UP_TO).any():
+        return ""
+    if language == "en":
+        return (
+            f" (WCR not shown: with {WCR_UNINFORMATIVE_UP_TO} or fewer proeftuin municipalities "
+            "it all but never rejects, whatever the effect)"
+        )
+    return (
+        f" (WCR niet getoond: met {WCR_UNINFORMATIVE_UP_TO} of minder gemeenten in de proeftuin "
+        "verwerpt zij vrijwel nooit, hoe groot het effect ook is)"
+    )
+
+
+def summary_figure_title(label: str, real: bool, language: str) -> str:
+    """The title of a report's main figure: what its lines are a difference of."""
+    if language == "en":
+        how = ", age-sex adjusted" if real else ""
+        return f"{label}: proeftuin minus comparison by year{how}"
+    how = ", gecorrigeerd voor leeftijd en geslacht" if real else ""
+    return f"{label}: proeftuin min vergelijking per jaar{how}"
