@@ -56,3 +56,21 @@ def persons() -> pd.DataFrame:
 @pytest.fixture(scope="session")
 def cells(persons) -> pd.DataFrame:
     return aggregate(persons)
+
+
+def robustness_rows(rows) -> pd.DataFrame:
+    """Robustness rows (choice, estimate, p, note) with a finite RI interval, unless p is inf
+    (then an unbounded interval: too few placebo regions, and p = 1)."""
+    return pd.DataFrame(
+        [
+            {
+                "choice": c,
+                "estimate": e,
+                "ci_ri_low": e - 50 if np.isfinite(p) else -np.inf,
+                "ci_ri_high": e + 50 if np.isfinite(p) else np.inf,
+                "p_ri": p if np.isfinite(p) else 1.0,
+                "note": n,
+            }
+            for c, e, p, n in rows
+        ]
+    )

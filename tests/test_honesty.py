@@ -16,7 +16,7 @@ from lmp.errors import DesignError
 from lmp.inference import significant, t_test
 from lmp.reference import load_reference
 from lmp.report import sentences
-from tests.conftest import PROEFTUIN
+from tests.conftest import PROEFTUIN, robustness_rows
 
 
 def test_one_significance_rule_p_at_alpha_counts():
@@ -158,24 +158,6 @@ def test_the_meta_analysis_pools_confirmed_proeftuinen_and_says_which():
     assert f"no finite interval): {name}" in sentences.pooling_text(pooled, apart, ["confirmed"])
 
 
-def _robust(rows):
-    """Robustness rows (choice, estimate, p, note) with a finite RI interval, unless p is inf
-    (then an unbounded interval: too few placebo regions, and p = 1)."""
-    return pd.DataFrame(
-        [
-            {
-                "choice": c,
-                "estimate": e,
-                "ci_ri_low": e - 50 if np.isfinite(p) else -np.inf,
-                "ci_ri_high": e + 50 if np.isfinite(p) else np.inf,
-                "p_ri": p if np.isfinite(p) else 1.0,
-                "note": n,
-            }
-            for c, e, p, n in rows
-        ]
-    )
-
-
 @pytest.mark.parametrize(
     "rows, words",
     [
@@ -210,7 +192,7 @@ def _robust(rows):
     ],
 )
 def test_robustness_words_follow_the_verdicts(rows, words):
-    text = sentences.robustness_text(_robust(rows))
+    text = sentences.robustness_text(robustness_rows(rows))
     for word in words:
         assert word in text, text
 
@@ -247,7 +229,7 @@ def test_unbounded_intervals_are_said_to_decide_nothing(cells):
 
 
 def test_choices_that_change_nothing_are_not_counted_as_confirmations():
-    table = _robust(
+    table = robustness_rows(
         [
             ("primary", 44.25, 0.23, ""),
             ("neighbours out", 44.25, 0.23, ""),
@@ -257,7 +239,7 @@ def test_choices_that_change_nothing_are_not_counted_as_confirmations():
     text = sentences.robustness_text(table)
     assert "holds under all 1 other" in text
     assert "Identical to the primary (no change in the design): neighbours out" in text
-    only_same = _robust([("primary", 44.25, 0.23, ""), ("neighbours out", 44.25, 0.23, "")])
+    only_same = robustness_rows([("primary", 44.25, 0.23, ""), ("neighbours out", 44.25, 0.23, "")])
     assert "No other design choice changes the estimate" in sentences.robustness_text(only_same)
 
 
@@ -513,10 +495,10 @@ def test_the_ri_level_quoted_in_the_reports_matches_the_committed_study():
 
 
 def test_robustness_words_name_a_change_of_sign():
-    table = _robust([("primary", 44.3, 0.26, ""), ("province", -42.5, 0.31, "")])
+    table = robustness_rows([("primary", 44.3, 0.26, ""), ("province", -42.5, 0.31, "")])
     text = sentences.robustness_text(table)
     assert "holds under all 1 other" in text and "It changes sign under: province" in text
     same_sign = sentences.robustness_text(
-        _robust([("primary", 44.3, 0.26, ""), ("x", 40, 0.3, "")])
+        robustness_rows([("primary", 44.3, 0.26, ""), ("x", 40, 0.3, "")])
     )
     assert "changes sign" not in same_sign

@@ -13,6 +13,7 @@ import pytest
 
 from lmp import summaries
 from lmp.report import sentences
+from tests.conftest import robustness_rows
 
 LANGUAGES = ("en", "nl")
 
@@ -126,24 +127,6 @@ def test_a_p_value_below_the_floor_reads_as_less_than_never_as_scientific_notati
 
 
 # --- the one-screen summary ------------------------------------------------------------------
-
-
-def _robust(rows):
-    """Robustness rows (choice, estimate, p, note) with a finite RI interval, unless p is inf
-    (then an unbounded interval: too few placebo regions, and p = 1)."""
-    return pd.DataFrame(
-        [
-            {
-                "choice": c,
-                "estimate": e,
-                "ci_ri_low": e - 50 if np.isfinite(p) else -np.inf,
-                "ci_ri_high": e + 50 if np.isfinite(p) else np.inf,
-                "p_ri": p if np.isfinite(p) else 1.0,
-                "note": n,
-            }
-            for c, e, p, n in rows
-        ]
-    )
 
 
 PRIMARY_CHOICE = "primary: age-sex adjusted, whole country"
@@ -282,7 +265,7 @@ def test_the_summary_states_the_pre_trend_verdict(pretrend, placebos, verdict, e
 def test_the_summary_says_whether_the_verdict_survives_the_design_choices(
     primary, rows, verdict, en, nl, absent
 ):
-    table = _robust(rows)
+    table = robustness_rows(rows)
     assert summaries.robustness_verdict(table).verdict == verdict
     english = sentences.summary_text(primary, "X", "EUR per insured-year", 0.3, table)
     dutch = sentences.summary_text(primary, "X", "EUR per insured-year", 0.3, table, language="nl")
@@ -844,7 +827,7 @@ def test_pooling_words_in_both_languages():
     ],
 )
 def test_robustness_words_follow_the_verdicts(rows, en, nl):
-    table = _robust(rows)
+    table = robustness_rows(rows)
     _check(sentences.robustness_text(table), en)
     _check(sentences.robustness_text(table, language="nl"), nl)
 
@@ -899,7 +882,7 @@ def _sample(language: str) -> list[str]:
     """One text of every sentence builder, fed with awkward numbers (tiny, huge, noise)."""
     tiny = _primary(1e-13, 1e-12, -3e-7, 2.5e9, mde=1e-11)
     across = _across([1e-30, 0.03, 0.9], [1e-14, -2.5e7, 3.0])
-    table = _robust([(PRIMARY_CHOICE, 1e-12, 1e-20, ""), (PROVINCE, -2e-9, 0.3, "")])
+    table = robustness_rows([(PRIMARY_CHOICE, 1e-12, 1e-20, ""), (PROVINCE, -2e-9, 0.3, "")])
     numbers = {"did": 1e-13, "post_mean": 3e-11, "pre_mean": 2e-12, "weighting": -1e-14}
     numbers |= {"post_minus_pre": 2.8e-11}
     control = _control(True)
