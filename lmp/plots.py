@@ -24,7 +24,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from lmp.did import EventStudyResult  # noqa: E402
-from lmp.report.numbers import check_language, number  # noqa: E402
+from lmp.report.numbers import check_language, number, p_value  # noqa: E402
 
 # Every fixed word a figure shows, in English and Dutch (terms of the Dutch sources). Fields in
 # braces are filled in by :func:`_w`.
@@ -49,10 +49,15 @@ WORDS: dict[str, dict[str, str]] = {
         "nl": "jaren t.o.v. de start (referentie: jaar vóór de start)",
     },
     "start": {"en": "start", "nl": "start"},
+    "no_interval": {"en": "no finite interval", "nl": "geen eindig interval"},
+    "adjusted": {
+        "en": "{design}, age-sex adjusted",
+        "nl": "{design}, gecorrigeerd voor leeftijd en geslacht",
+    },
     # event study
     "pretrend": {
         "en": "{design} (pre-trend p: CR1 {p}{ri})",
-        "nl": "{design} (p-waarde pre-trend: CR1 {p}{ri})",
+        "nl": "{design} (p trendverschil vooraf: CR1 {p}{ri})",
     },
     "intervals_95": {"en": "{kind} 95% intervals", "nl": "{kind} 95%-intervallen"},
     # inference comparison
@@ -287,9 +292,12 @@ def trend_figure(
 
 def _pretrend_label(res: EventStudyResult, language: str = "en") -> str:
     """Legend entry: the design and its pre-trend p-values (CR1, and RI when it was run)."""
-    ri = f", RI {number(res.pretrend_p_ri, 2, language)}" if res.pretrend_ri_placebos else ""
-    p = number(res.pretrend_p, 2, language)
-    return _w("pretrend", language, design=_design(res.design, language), p=p, ri=ri)
+    ri = f", RI {p_value(res.pretrend_p_ri, language)}" if res.pretrend_ri_placebos else ""
+    p = p_value(res.pretrend_p, language)
+    design = _design(res.design, language)
+    if getattr(res, "adjust", "none") == "agesex":
+        design = _w("adjusted", language, design=design)
+    return _w("pretrend", language, design=design, p=p, ri=ri)
 
 
 def _event_bands(table: pd.DataFrame) -> tuple[pd.Series, pd.Series, str]:
@@ -548,7 +556,9 @@ def forest_figure(
     names = list(dict.fromkeys(table["name"]))
     fig, axes = _figure(7.5, 0.45 * len(names) + 1.4)
     ax = axes[0]
-    for design, offset in [("target", -0.15), ("population", 0.15)]:
+    designs = [d for d in ("target", "population") if (table["design"] == d).any()]
+    for design in designs:
+        offset = {"target": -0.15, "population": 0.15}[design] if len(designs) > 1 else 0.0
         part = table[table["design"] == design].set_index("name").reindex(names)
         y = np.arange(len(names)) + offset
         ax.errorbar(
@@ -561,6 +571,21 @@ def forest_figure(
             color=COLORS[design],
             label=_design(design, language),
         )
+        unbounded = (
+            ~(np.isfinite(part[ci[0]]) & np.isfinite(part[ci[1]])) & part["estimate"].notna()
+        )
+        for row, estimate in zip(
+            y[unbounded.to_numpy()], part.loc[unbounded, "estimate"], strict=True
+        ):
+            ax.annotate(
+                _w("no_interval", language),
+                (estimate, row),
+                xytext=(6, 0),
+                textcoords="offset points",
+                va="center",
+                fontsize=7,
+                color=COLORS[design],
+            )
     ax.axvline(0, color="black", lw=0.8)
     ax.set_yticks(np.arange(len(names)), names)
     ax.invert_yaxis()

@@ -93,7 +93,7 @@ display(Markdown(sentences.synthesis_summary_text(primary, language=language)))
 figure(
     plots.forest_figure(
         primary.assign(design="population"),
-        f"{label}: {'primary analysis' if language == 'en' else 'primaire analyse'}",
+        tables.primary_across_title(label, not data.synthetic, language),
         unit,
         data.synthetic,
         language=language,

@@ -542,8 +542,8 @@ sc = analysis.with_persons(sc, persons)
 summaries.write_table(sc, f"{output_dir}/tables/synthetic_control.csv")
 fits = analysis.with_persons(summaries.synthetic_control_fit_table(controls), persons)
 summaries.write_table(fits, f"{output_dir}/tables/synthetic_control_fit.csv")
-table(
-    sc,
+table(  # a flagged fit's placebo p is no evidence: not shown
+    sc.assign(sc_p_gap=sc["sc_p_gap"].where(~sc["sc_fit_flagged"].astype(bool))),
     [
         "design",
         "sc_estimate",
@@ -582,10 +582,12 @@ figure(
 display(Markdown(appendix.methods_text(language, real=real)))
 if real:
     display(Markdown(sentences.definitions_text(outcomes, ref, language=language)))
+    provenance = summaries.provenance_table(data)
     table(
-        summaries.provenance_table(data),
-        ["file", "year", "checksum", "rows_set_aside", "cells_absent"],
+        provenance.assign(sha256=provenance["sha256"].str[:12]),
+        ["file", "year", "sha256", "checksum", "rows_set_aside", "cells_absent"],
         "provenance",
+        caption=tables.provenance_caption(language),
     )
 else:
     display(Markdown(sentences.synthetic_note(language)))

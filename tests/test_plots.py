@@ -308,7 +308,7 @@ FIGURES = {
     ),
 }
 # words only an edge case shows, tested on their helpers below
-EDGE_WORDS = {"no_years", "not_available"}
+EDGE_WORDS = {"no_years", "not_available", "no_interval", "adjusted"}
 
 
 def _trend() -> pd.DataFrame:
@@ -342,7 +342,7 @@ def test_words_have_both_languages_and_every_one_is_shown_somewhere():
     shown = {key for _, keys in FIGURES.values() for key in keys}
     assert shown | EDGE_WORDS == set(plots.WORDS)
     assert plots._w("pretrend", "nl", design="doelgroep", p="0,41", ri="") == (
-        "doelgroep (p-waarde pre-trend: CR1 0,41)"
+        "doelgroep (p trendverschil vooraf: CR1 0,41)"
     )
 
 
@@ -384,7 +384,7 @@ def test_unknown_language_raises(name):
 
 def test_numbers_in_figures_use_the_languages_decimal_mark():
     event = {lang: _all_texts(FIGURES["event_study"][0](lang)) for lang in ["en", "nl"]}
-    assert "CR1 0.41, RI 0.57" in event["en"] and "CR1 0,41, RI 0,57" in event["nl"]
+    assert "CR1 0.412, RI 0.568" in event["en"] and "CR1 0,412, RI 0,568" in event["nl"]
     meta = {lang: _all_texts(FIGURES["meta_forest"][0](lang)) for lang in ["en", "nl"]}
     assert "tau² = 123.5, I² = 42%" in meta["en"] and "tau² = 123,5, I² = 42%" in meta["nl"]
     fit = {lang: _all_texts(FIGURES["synthcontrol_fit"][0](lang)) for lang in ["en", "nl"]}
@@ -399,3 +399,40 @@ def test_map_keeps_a_title_given_by_the_caller():
     fig = plots.proeftuin_map(load_reference(), title="Eigen titel", language="nl")
     assert fig.axes[0].get_title() == "Eigen titel"
     plt.close(fig)
+
+
+@pytest.mark.parametrize(
+    "language, words", [("en", "no finite interval"), ("nl", "geen eindig interval")]
+)
+def test_a_forest_plot_marks_an_estimate_without_a_finite_interval(language, words):
+    table = pd.DataFrame(
+        {
+            "name": ["A", "B"],
+            "design": "population",
+            "estimate": [10.0, -5.0],
+            "ci_ri_low": [0.0, -np.inf],
+            "ci_ri_high": [20.0, np.inf],
+        }
+    )
+    fig = plots.forest_figure(table, "t", "u", False, language=language)
+    texts = _all_texts(fig)
+    assert texts.count(words) == 1
+    legend = fig.axes[0].get_legend().get_texts()
+    assert len(legend) == 1  # only the design that is drawn
+
+
+def test_an_age_sex_adjusted_event_study_says_so_in_its_legend():
+    study = SimpleNamespace(
+        design="population",
+        adjust="agesex",
+        pretrend_p=0.048,
+        pretrend_p_ri=0.661,
+        pretrend_ri_placebos=999,
+    )
+    assert plots._pretrend_label(study, "nl") == (
+        "hele bevolking, gecorrigeerd voor leeftijd en geslacht "
+        "(p trendverschil vooraf: CR1 0,048, RI 0,661)"
+    )
+    assert "age-sex adjusted" in plots._pretrend_label(study, "en")
+    study.adjust = "none"
+    assert "adjusted" not in plots._pretrend_label(study, "en")

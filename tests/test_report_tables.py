@@ -112,3 +112,12 @@ def test_one_unit_for_every_row_goes_into_the_headers():
         results_frame(), ["outcome", "estimate"], "nl", "u", ref=load_reference()
     ).to_html()
     assert "Schatting (€ per verzekerdenjaar)" in html
+
+
+@pytest.mark.parametrize("real", [True, False])
+def test_figure_titles_say_what_is_drawn_in_both_languages(real):
+    for make in (tables.summary_figure_title, tables.primary_across_title):
+        english, dutch = make("Cost", real, "en"), make("Kosten", real, "nl")
+        assert english.startswith("Cost\n") and dutch.startswith("Kosten\n")
+        assert ("age-sex adjusted" in english) is real
+        assert ("gecorrigeerd voor leeftijd en geslacht" in dutch) is real

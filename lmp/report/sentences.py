@@ -1296,8 +1296,8 @@ def agreement_text(row, alpha: float = 0.05, language: str = "en") -> str:
     :func:`lmp.summaries.synthetic_control_table`), chosen by :func:`lmp.summaries.agreement`."""
     en = _en(language)
     verdict = summaries.agreement(row, alpha)
-    sc, did_value = _sig(row.sc_estimate, 4, language), _sig(row.did_estimate, 4, language)
-    low, high = _sig(row.did_ci_ri_low, 4, language), _sig(row.did_ci_ri_high, 4, language)
+    sc, did_value = _sig(row.sc_estimate, 3, language), _sig(row.did_estimate, 3, language)
+    low, high = _sig(row.did_ci_ri_low, 3, language), _sig(row.did_ci_ri_high, 3, language)
     sc_p, did_p = _p(row.sc_p_gap, language), _p(row.did_p_ri, language)
     level = _alpha(alpha, language)
     if en:
@@ -1518,7 +1518,7 @@ def primary_across_text(table: pd.DataFrame, language: str = "en") -> str:
         )
     if en:
         text = (
-            f"**{len(raw)} of {total}** proeftuinen show a detectable change in the primary "
+            f"**{len(raw)} of {total}** proeftuinen {'shows' if len(raw) == 1 else 'show'} a detectable change in the primary "
             f"outcome by randomization inference at {level} before correction: "
             f"{_listing(raw, language)}. ({_caution_across(language)}) "
         )
@@ -1592,7 +1592,7 @@ def synthesis_summary_text(primary_table: pd.DataFrame, language: str = "en") ->
         )
     else:
         bullets.append(
-            f"**Answer:** {len(raw)} of {total} proeftuinen show a detectable change in the "
+            f"**Answer:** {len(raw)} of {total} proeftuinen {'shows' if len(raw) == 1 else 'show'} a detectable change in the "
             "primary outcome (cost per insured-year, whole population) by randomization "
             f"inference at {level} before correction: {_listing(raw, language, True)}."
             if en

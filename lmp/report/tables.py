@@ -78,6 +78,7 @@ COLUMNS: dict[str, Column] = {
     "file": Column("File", "Bestand"),
     "year": Column("Year", "Jaar", "year"),
     "checksum": Column("Checksum", "Controlegetal"),
+    "sha256": Column("SHA-256 (first 12)", "SHA-256 (eerste 12)"),
     # counts
     "n_persons_proeftuin": Column("Persons in the proeftuin", "Personen in de proeftuin", "int"),
     "rows_set_aside": Column("Rows set aside", "Rijen apart gezet", "int"),
@@ -453,6 +454,33 @@ def summary_figure_title(label: str, real: bool, language: str) -> str:
     """The title of a report's main figure: what its lines are a difference of."""
     if language == "en":
         how = ", age-sex adjusted" if real else ""
-        return f"{label}: proeftuin minus comparison by year{how}"
+        return (
+            f"{label}\nproeftuin minus comparison, each year against the year before the start{how}"
+        )
     how = ", gecorrigeerd voor leeftijd en geslacht" if real else ""
-    return f"{label}: proeftuin min vergelijking per jaar{how}"
+    return f"{label}\nproeftuin min vergelijking, elk jaar tegen het jaar vóór de start{how}"
+
+
+def primary_across_title(label: str, real: bool, language: str) -> str:
+    """The title of the synthesis' main figure: the primary analysis of every proeftuin."""
+    if language == "en":
+        how = ", age-sex adjusted" if real else ""
+        return f"{label}\nprimary analysis{how}; randomization-inference 95% intervals"
+    how = ", gecorrigeerd voor leeftijd en geslacht" if real else ""
+    return f"{label}\nprimaire analyse{how}; 95%-intervallen uit randomisatie-inferentie"
+
+
+def provenance_caption(language: str) -> str:
+    """What the provenance table's columns mean (the rows set aside are Vektis' own rows of
+    insured persons it could not place in a municipality)."""
+    if language == "en":
+        return (
+            "The Vektis files read, with the first 12 characters of their SHA-256 (checked "
+            "against the shipped SHA256SUMS). Rows set aside: insured persons Vektis could not "
+            "place in a municipality. Cells absent: suppressed by Vektis (fewer than 10 persons)."
+        )
+    return (
+        "De gelezen bestanden van Vektis, met de eerste 12 tekens van hun SHA-256 (gecontroleerd "
+        "met de meegeleverde SHA256SUMS). Rijen apart gezet: verzekerden die Vektis niet in een "
+        "gemeente kon plaatsen. Ontbrekende cellen: door Vektis weggelaten (minder dan 10 personen)."
+    )
