@@ -318,7 +318,7 @@ def event_study_figure(
     the edge of the plotted range and marked with an arrow.
     """
     check_language(language)
-    fig, axes = _figure(7, 3.6)
+    fig, axes = _figure(8, 4.4)
     ax = axes[0]
     offsets = np.linspace(-0.12, 0.12, len(results)) if len(results) > 1 else [0.0]
     ends = pd.concat([pd.concat(_event_bands(res.table)[:2]) for res in results])
@@ -351,7 +351,8 @@ def event_study_figure(
     ax.set_xlabel(_w("relative_years", language))
     ax.set_ylabel(unit)
     ax.set_title(title, fontsize=10)
-    ax.legend(frameon=False, fontsize=8)
+    # below the plot, so a long legend never covers an estimate
+    ax.legend(frameon=False, fontsize=7.5, loc="upper center", bbox_to_anchor=(0.5, -0.16))
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     label_synthetic(fig, synthetic, language)
     return fig
@@ -591,7 +592,13 @@ def forest_figure(
     ax.invert_yaxis()
     ax.set_xlabel(unit)
     ax.set_title(title, fontsize=10)
-    ax.legend(frameon=False, fontsize=8, loc="lower right")
+    ax.legend(  # below the plot, clear of every row
+        frameon=False,
+        fontsize=8,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.1 - 0.6 / (0.45 * len(names) + 1.4)),
+        ncol=len(designs),
+    )
     fig.tight_layout(rect=(0, 0.04, 1, 1))
     label_synthetic(fig, synthetic, language)
     return fig

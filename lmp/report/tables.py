@@ -454,11 +454,9 @@ def summary_figure_title(label: str, real: bool, language: str) -> str:
     """The title of a report's main figure: what its lines are a difference of."""
     if language == "en":
         how = ", age-sex adjusted" if real else ""
-        return (
-            f"{label}\nproeftuin minus comparison, each year against the year before the start{how}"
-        )
+        return f"{label}\nproeftuin minus comparison by year{how}"
     how = ", gecorrigeerd voor leeftijd en geslacht" if real else ""
-    return f"{label}\nproeftuin min vergelijking, elk jaar tegen het jaar vóór de start{how}"
+    return f"{label}\nproeftuin min vergelijking per jaar{how}"
 
 
 def primary_across_title(label: str, real: bool, language: str) -> str:
