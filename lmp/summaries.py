@@ -69,6 +69,15 @@ def members_table(slug: str, ref: Reference | None = None) -> pd.DataFrame:
     return rows[["gemeente_code", "name", "confidence", "partial", "note"]].reset_index(drop=True)
 
 
+def _confidence_words(confidence: str, language: str) -> str:
+    """A proeftuin's status in the reference data, in ``language``."""
+    if language == "en":
+        return confidence
+    from lmp.report.sentences import CONFIDENCE_NL  # the report's words (imports this module)
+
+    return CONFIDENCE_NL.get(confidence, confidence)
+
+
 def profile(slug: str, ref: Reference | None = None, language: str = "en") -> pd.DataFrame:
     """The reference facts about one proeftuin, field by field, with its municipalities.
 
@@ -90,7 +99,7 @@ def profile(slug: str, ref: Reference | None = None, language: str = "en") -> pd
         "Target group (segments)": ", ".join(segments[s] for s in ref.target_segments(slug)),
         "Target ages on the open data": f"{target_ages} ({row.get('target_ages_basis', '')})",
         "Interventions": row["interventions"],
-        "Confidence in these facts": row["confidence"],
+        "Confidence in these facts": _confidence_words(row["confidence"], language),
         "Notes": row["notes"],
         "Sources": row["source"] or "none found",
     }

@@ -121,3 +121,9 @@ def test_figure_titles_say_what_is_drawn_in_both_languages(real):
         assert english.startswith("Cost\n") and dutch.startswith("Kosten\n")
         assert ("age-sex adjusted" in english) is real
         assert ("gecorrigeerd voor leeftijd en geslacht" in dutch) is real
+
+
+def test_a_checksum_is_declared_an_identifier_not_a_number():
+    frame = pd.DataFrame({"sha256": ["aa1c36a07e87"]})
+    html = tables.format_table(frame, ["sha256"], "en", "c").to_html()
+    assert re.search(r'<td class="[^"]*\bcode\b[^"]*" >aa1c36a07e87</td>', html)

@@ -115,3 +115,12 @@ def test_person_counts_are_written_with_every_digit(tmp_path):
     text = (tmp_path / "t.csv").read_text()
     assert "14439912," in text and "e+" not in text
     assert text.splitlines()[2] == ",11,2.5"
+
+
+def test_the_profile_gives_segments_and_status_in_the_report_language():
+    dutch = summaries.profile("mijnzorg", language="nl").set_index("field")["value"]
+    english = summaries.profile("mijnzorg").set_index("field")["value"]
+    assert dutch["Confidence in these facts"] == "bevestigd"
+    assert english["Confidence in these facts"] == "confirmed"
+    assert "Kwetsbare ouderen" in dutch["Target group (segments)"]
+    assert "Frail elderly" in english["Target group (segments)"]

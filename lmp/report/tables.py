@@ -38,6 +38,7 @@ from lmp.report import numbers, sentences
 #   pct      a value already in percent, one decimal
 #   bool     yes/no
 #   year     a calendar year, no separators
+#   code     an identifier such as a checksum prefix (class ``code``: not a number)
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ COLUMNS: dict[str, Column] = {
     "file": Column("File", "Bestand"),
     "year": Column("Year", "Jaar", "year"),
     "checksum": Column("Checksum", "Controlegetal"),
-    "sha256": Column("SHA-256 (first 12)", "SHA-256 (eerste 12)"),
+    "sha256": Column("SHA-256 (first 12)", "SHA-256 (eerste 12)", "code"),
     # counts
     "n_persons_proeftuin": Column("Persons in the proeftuin", "Personen in de proeftuin", "int"),
     "rows_set_aside": Column("Rows set aside", "Rijen apart gezet", "int"),
@@ -263,6 +264,8 @@ def _cell(frame: pd.DataFrame, i: int, name: str, language: str, units) -> tuple
             return sentences.choice_label(str(value), language), "text"
         words = VALUES.get(name, {}).get(str(value))
         return (words[_lang(language)] if words else str(value)), "text"
+    if spec.kind == "code":  # an identifier (a checksum): text, never a number
+        return str(value), "text code"
     if spec.kind == "bool":
         if numbers.is_missing(value) and not isinstance(value, bool):
             return numbers.MISSING, "text"
