@@ -123,6 +123,7 @@ display(
             robustness=numbers.robustness,
             breakdown=numbers.breakdown if real else None,
             language=language,
+            pretrend_placebos=primary_study.pretrend_ri_placebos,
         )
     )
 )

@@ -50,12 +50,15 @@ def test_the_index_lists_every_report_in_both_languages_with_its_headline_and_fi
     assert "<a href='alpha/report.nl.html' hreflang='nl' lang='nl'>Nederlands</a>" in alpha
     assert (
         "<a href='alpha/report.en.html'><img class='thumb' src='alpha/figures/summary.en.png' "
-        "width='160' alt='Alpha: main figure'></a>"
+        "width='160' alt='Alpha: main figure (English)'></a>"
     ) in alpha
+    assert "<a href='alpha/report.nl.html' lang='nl'><img class='thumb' " in alpha
+    assert "src='alpha/figures/summary.nl.png'" in alpha  # each language its own figure
     beta = _row(html, "Beta")
     assert "45 <span class='ci'>(no finite interval)</span>" in beta
     assert "<td class='num'>0.286</td><td class='num'>1.000</td>" in beta
     assert "Nederlands: not rendered" in beta and "href='beta/report.en.html'" in beta
+    assert "summary.nl.png" not in beta  # no Dutch report, no Dutch thumbnail
     assert "Total health-care cost per insured-year, whole population design, age-sex adjusted" in (
         html
     )

@@ -964,3 +964,13 @@ def test_the_synthesis_summary_speaks_of_one_detectable_change_in_the_singular()
     _check(dutch, ["de ene aantoonbare verandering is een stijging"])
     table["p_ri_holm"] = table["p_ri"] * 3
     _check(sentences.primary_across_text(table, "nl"), ["laat vóór"], ["laten vóór"])
+
+
+def test_the_summary_judges_the_pre_trend_test_by_its_own_placebo_regions():
+    row = _primary(12.0, 0.3, -30, 54, placebos=999)  # the DiD had plenty of placebo regions
+    english = sentences.summary_text(row, "X", "EUR per insured-year", 0.9, pretrend_placebos=12)
+    dutch = sentences.summary_text(
+        row, "X", "EUR per insured-year", 0.9, language="nl", pretrend_placebos=12
+    )
+    _check(english, ["cannot decide"], ["no evidence"])
+    _check(dutch, ["niet beslissen"], ["geen aanwijzing"])

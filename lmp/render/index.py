@@ -135,19 +135,22 @@ def _links(job: Job, outputs: Path) -> str:
 
 
 def _thumbnail(job: Job, outputs: Path) -> str:
-    """The report's main figure, small, linking to the report (first language that has both)."""
+    """The report's main figure, small, in each language that has it, linking to the report in
+    that language."""
     folder = Path(job.output_dir).name
+    shown = []
     for language in job.languages:
         figure = SUMMARY_FIGURE.format(language=language)
         if (outputs / folder / figure).exists() and (
             outputs / folder / report_name(language)
         ).exists():
-            return (
-                f"<a href='{escape(folder)}/{report_name(language)}'>"
+            lang = "" if language == job.languages[0] else f" lang='{language}'"
+            shown.append(
+                f"<a href='{escape(folder)}/{report_name(language)}'{lang}>"
                 f"<img class='thumb' src='{escape(folder)}/{figure}' width='{THUMBNAIL_WIDTH}' "
-                f"alt='{_name(job)}: main figure'></a>"
+                f"alt='{_name(job)}: main figure ({LANGUAGE_NAMES[language]})'></a>"
             )
-    return "<span class='missing'>no figure yet</span>"
+    return " ".join(shown) or "<span class='missing'>no figure yet</span>"
 
 
 def _analyses(rows: list[dict[str, str]]) -> str:

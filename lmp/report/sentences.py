@@ -1778,8 +1778,9 @@ def summary_text(
     robustness: pd.DataFrame | None = None,
     breakdown: float | None = None,
     language: str = "en",
+    pretrend_placebos: int | None = None,
 ) -> str:
-    """The one-screen summary that opens a proeftuin report: a Markdown list of 4-6 bullets.
+    """The one-screen summary that opens a proeftuin report: a Markdown list of 4-8 bullets.
 
     (a) the answer: detectable or not by randomization inference, with the size and its RI 95%
     interval, or that no finite interval exists; (b) what the data could detect (the RI minimum
@@ -1788,6 +1789,8 @@ def summary_text(
     under the design choices, which make it (not) detectable and which change its sign; (e) with
     ``breakdown`` (:func:`lmp.sensitivity.breakdown_mbar`) how large a trend difference would
     overturn it; and what the primary analysis is. Every branch is chosen by the numbers.
+    ``pretrend_placebos``: the placebo regions behind ``pretrend_p`` (the event study's; default
+    the DiD's ``ri_placebos``), which decide whether the pre-trend test can reject at all.
     """
     en = _en(language)
     alpha = float(primary["alpha"]) if "alpha" in primary else 0.05
@@ -1854,6 +1857,8 @@ def summary_text(
     bullets.append(f"**{head}:** {_mde_words(row, unit, language)}.")
     # (c) the pre-trend test
     placebos = None if is_missing(row.get("ri_placebos")) else int(row["ri_placebos"])
+    if pretrend_placebos is not None:
+        placebos = int(pretrend_placebos)
     trend = pretrend_verdict(pretrend_p, placebos, alpha)
     before = (f" before {start}" if en else f" vóór {start}") if start is not None else ""
     head = "Trends before the start" if en else "Trends vóór de start"
