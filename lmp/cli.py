@@ -29,7 +29,8 @@ from lmp.errors import LmpError, ParameterError
 
 class _Lazy:
     """A module imported on first use. pandas, scipy and papermill take seconds to import; `lmp
-    render` and `lmp check` with nothing to do must answer in well under one."""
+    render` with nothing to do must answer in well under one. (`lmp check` also reads every
+    published table with the output scanner, which needs pandas: a few seconds.)"""
 
     def __init__(self, name: str) -> None:
         self._name = name

@@ -95,7 +95,12 @@ CHOICES_NL = {
 }
 
 # The status of a proeftuin in data/reference/proeftuinen.csv.
-CONFIDENCE_NL = {"confirmed": "bevestigd", "probable": "waarschijnlijk", "inferred": "afgeleid"}
+CONFIDENCE_NL = {
+    "confirmed": "bevestigd",
+    "probable": "waarschijnlijk",
+    "uncertain": "onzeker",
+    "inferred": "afgeleid",
+}
 
 # How each real-data outcome is built from the Vektis columns (the English text is the
 # ``vektis_definition`` column of data/reference/outcomes.csv).

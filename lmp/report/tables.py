@@ -172,11 +172,8 @@ VALUES = {
     "adjust": {"none": ("none (crude)", "geen (ruw)"), "agesex": ("age-sex", "leeftijd-geslacht")},
     "target": {"yes": ("yes", "ja")},
     "partial": {"yes": ("yes", "ja"), "no": ("no", "nee")},
-    "status": {
-        "confirmed": ("confirmed", "bevestigd"),
-        "probable": ("probable", "waarschijnlijk"),
-        "uncertain": ("uncertain", "onzeker"),
-    },
+    # a proeftuin's status in the reference data (the words the sentences use too)
+    "status": {code: (code, dutch) for code, dutch in sentences.CONFIDENCE_NL.items()},
     "confidence": {
         "sourced": ("named by a source", "genoemd door een bron"),
         "inferred": ("inferred by lmp", "afgeleid door lmp"),
