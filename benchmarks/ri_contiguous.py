@@ -37,19 +37,12 @@ OUT = Path(__file__).parent / "results"
 def contiguous_region(
     pool: list[str], k: int, borders: dict[str, set[str]], rng: np.random.Generator
 ) -> list[str]:
-    """k pool municipalities grown from a random one by adding random pool neighbours."""
-    inside = set(pool)
-    while True:
-        region = [str(rng.choice(pool))]
-        while len(region) < k:
-            frontier = sorted(
-                {n for c in region for n in borders.get(c, set()) & inside} - set(region)
-            )
-            if not frontier:
-                break
-            region.append(str(rng.choice(frontier)))
-        if len(region) == k:
-            return sorted(region)
+    """k pool municipalities grown from a random one by adding random pool neighbours
+    (:func:`lmp.did.grow_region`), drawn again until the start's part of the pool holds k."""
+    near = did.pool_neighbours(pool, borders)
+    while (region := did.grow_region(pool, k, near, rng)) is None:
+        pass
+    return sorted(region)
 
 
 def one(rep: int, data, ref, bases: dict[str, pd.DataFrame], borders) -> list[dict]:

@@ -99,11 +99,21 @@ def one(rep: int, data, ref, base, borders) -> list[dict]:
         periods = sorted(int(p) for p in (first["year"] - START).unique() if p != -1)
         leads = [j for j, p in enumerate(periods) if p < -1]
         for match in MATCHES:
-            placebo_f, coefs, _, _ = did.placebo_event_studies(
+            placebos = did.placebo_event_studies(
                 first, "population", START, periods, leads, PLACEBOS, rep, match
             )
             rows += _scenarios(
-                rep, kind, match, data, ref, base, region, near, periods, placebo_f, coefs
+                rep,
+                kind,
+                match,
+                data,
+                ref,
+                base,
+                region,
+                near,
+                periods,
+                placebos.f_stats,
+                placebos.coefs,
             )
     return rows
 

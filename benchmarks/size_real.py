@@ -170,25 +170,18 @@ def relabel(base: pd.DataFrame, region: set) -> pd.DataFrame:
 
 def pool_borders(codes: list[str]) -> dict[str, list[str]]:
     """Each pool municipality -> its bordering pool municipalities (sorted)."""
-    borders = neighbours(2020)
-    inside = set(codes)
-    return {g: sorted(borders.get(g, set()) & inside) for g in codes}
+    return did.pool_neighbours(codes, neighbours(2020))
 
 
 def contiguous_region(
     rng: np.random.Generator, codes: list[str], borders: dict[str, list[str]], k: int
 ) -> list[str]:
-    """A random seed municipality grown by random bordering pool municipalities to ``k``; a seed
-    whose connected part of the pool is smaller than ``k`` is replaced by a new draw."""
-    while True:
-        region = [codes[rng.integers(len(codes))]]
-        while len(region) < k:
-            frontier = sorted(set().union(*(borders[g] for g in region)) - set(region))
-            if not frontier:
-                break
-            region.append(frontier[rng.integers(len(frontier))])
-        if len(region) == k:
-            return sorted(region)
+    """A random seed municipality grown by random bordering pool municipalities to ``k``
+    (:func:`lmp.did.grow_region`); a seed whose connected part of the pool is smaller than ``k``
+    is replaced by a new draw."""
+    while (region := did.grow_region(codes, k, borders, rng)) is None:
+        pass
+    return sorted(region)
 
 
 def random_region(rng: np.random.Generator, codes: list[str], k: int) -> list[str]:

@@ -66,9 +66,8 @@ Segment schemes (``scheme``):
                  elderly", since the segments must cover everyone.
 
 Municipality codes of any classification are moved forward to the analysis classification (2020
-unless ``classification`` says otherwise) as :func:`lmp.sources.classification.forward_map` moves
-them for the Vektis importer (:func:`forward_moves` does the same in one walk; a test keeps them
-equal): a merged municipality goes whole to the municipality it merged into; a
+unless ``classification`` says otherwise) by :func:`lmp.sources.classification.forward_moves`, as
+the Vektis importer moves them: a merged municipality goes whole to the municipality it merged into; a
 split municipality (Winsum 2019, Haaren 2021) goes whole to the successor that received the
 largest share. A code is mapped whatever the row's year (data holders often deliver every year in
 one later classification). A code of a classification newer than the analysis one cannot be moved
@@ -128,9 +127,8 @@ from lmp.reference import REFERENCE_DIR, Reference, load_reference
 from lmp.sources.classification import (
     Classification,
     classification_at,
-    load_changes,
+    forward_moves,
     parse_classification,
-    successor_of_split,
 )
 
 SCHEMES = ("agesex", "morbidity")
@@ -286,49 +284,6 @@ class AggregationResult:
 # --- the reference tables the query joins --------------------------------------------------------
 
 
-def _steps(until: date, reference_dir: Path) -> dict[str, tuple[date, str, str]]:
-    """Each code that ceased on or before ``until`` -> (date, where it went, how), as
-    :func:`lmp.sources.classification.forward_map` moves it: whole into the municipality it merged
-    into (or was renamed to); a split one whole to its successor with the largest share."""
-    changes = load_changes(reference_dir)
-    steps = {}
-    for (day, old), rows in changes[changes["date"] <= until].groupby(["date", "old_code"]):
-        if (rows["kind"] == "split").any():
-            best = successor_of_split(rows)
-            note = (
-                f"{best['old_name']} split on {day.isoformat()}: counted whole in "
-                f"{best['new_name']} (largest share)"
-            )
-        else:
-            best = rows.iloc[0]
-            note = f"{best['old_name']} merged into {best['new_name']} on {day.isoformat()}"
-        steps[old] = (day, best["new_code"], note)
-    return steps
-
-
-def forward_moves(
-    classification: Classification, reference_dir: Path = REFERENCE_DIR
-) -> dict[str, tuple[str, str]]:
-    """Every code of ``classification`` or an older one -> (its code in ``classification``, how).
-
-    The result of :func:`lmp.sources.classification.forward_map` from each older classification,
-    in one walk (forward_map takes seconds per classification): a code follows its reorganisations
-    in date order. Assumes codes are never reused (CBS does not), so a code means the same
-    municipality in every classification it occurs in. Codes of newer classifications are absent.
-    """
-    steps = _steps(classification.valid_from, reference_dir)
-    codes = set(steps) | {new for _, new, _ in steps.values()} | classification.codes
-    moves = {}
-    for code in sorted(codes):
-        current, notes, last = code, [], date.min
-        while current in steps and steps[current][0] > last:
-            last, current, note = steps[current]
-            notes.append(note)
-        if current in classification.codes:
-            moves[code] = (current, "; ".join(notes))
-    return moves
-
-
 def municipality_codes(
     classification: Classification, reference_dir: Path = REFERENCE_DIR
 ) -> pd.DataFrame:
@@ -337,7 +292,7 @@ def municipality_codes(
     Columns: ``source_code``; ``gemeente_id`` (position of the target code in the sorted codes of
     ``classification``; missing for a code of a newer classification, which cannot be moved
     back); ``recoded`` (1 when the code is not itself in ``classification``); ``note`` (how it got
-    there, :func:`forward_moves`).
+    there, :func:`lmp.sources.classification.forward_moves`).
     """
     targets = sorted(classification.codes)
     position = {code: i for i, code in enumerate(targets)}
@@ -541,7 +496,7 @@ def aggregation_sql(
         sums += [
             f"SUM(cents_{o}) AS cents_{o}",
             f"SUM({_square(o, o in binary)}) AS squares_{o}",
-            f"SUM(CASE WHEN cents_{o} < 0 THEN 1 ELSE 0 END) AS negative_{o}",
+            f"COUNT(CASE WHEN cents_{o} < 0 THEN 1 END) AS negative_{o}",
         ]
     join = (
         "\n    LEFT JOIN agesex_classes ON sex = class_sex AND age = class_age"

@@ -774,20 +774,20 @@ def event_study(
     leads = [j for j, k in enumerate(periods) if k < reference]
     ri: dict = {}
     if ri_reps:
-        placebo_f, coefs, enumerated, excluded = placebo_event_studies(
+        placebos = placebo_event_studies(
             cells, design, start, periods, leads, ri_reps, seed, ri_match
         )
-        ri = {"placebo_coefs": pd.DataFrame(coefs, columns=periods)}
+        ri = {"placebo_coefs": pd.DataFrame(placebos.coefs, columns=periods)}
         table = _ri_bands(table, ri["placebo_coefs"], alpha)
     if leads:
         wald = wald_test(fit.coef[leads], vcov[np.ix_(leads, leads)], df)
         pretrend = (wald.f_stat, (wald.df_num, wald.df_den), wald.p_value)
         if ri_reps:
             ri |= {
-                "pretrend_p_ri": placebo_p_value(wald.f_stat, placebo_f),
-                "pretrend_ri_placebos": len(placebo_f),
-                "pretrend_ri_enumerated": enumerated,
-                "pretrend_ri_excluded": excluded,
+                "pretrend_p_ri": placebo_p_value(wald.f_stat, placebos.f_stats),
+                "pretrend_ri_placebos": len(placebos.f_stats),
+                "pretrend_ri_enumerated": placebos.enumerated,
+                "pretrend_ri_excluded": placebos.excluded,
                 "pretrend_ri_match": ri_match,
             }
     else:
@@ -858,6 +858,16 @@ def _ri_bands(table: pd.DataFrame, placebo_coefs: pd.DataFrame, alpha: float) ->
     return table.assign(ci_ri_low=low, ci_ri_high=high)
 
 
+@dataclass(frozen=True)
+class PlaceboEventStudies:
+    """The event study refitted with the treatment moved to each placebo region."""
+
+    f_stats: np.ndarray  # the joint pre-trend CR1 Wald F of each placebo (NaN without leads)
+    coefs: np.ndarray  # one row per placebo, one column per entry of ``periods``
+    enumerated: bool  # True: every eligible placebo region was used
+    excluded: int  # comparison municipalities left out of the draw for a missing year
+
+
 def placebo_event_studies(
     cells: pd.DataFrame,
     design: str,
@@ -868,7 +878,7 @@ def placebo_event_studies(
     seed: int,
     match: str = "persons",
     factor: float = 1.5,
-) -> tuple[np.ndarray, np.ndarray, bool, int]:
+) -> PlaceboEventStudies:
     """The event study with the treatment moved to placebo regions: the joint pre-trend F
     statistic and all coefficients of each placebo region.
 
@@ -881,10 +891,7 @@ def placebo_event_studies(
     :func:`randomization_inference`; municipalities missing a year still serve as comparisons.
     Each placebo refits the event study (the same fixed effects) and computes the CR1 Wald F of
     the ``leads`` columns as for the real region (whose fit has k more clusters, a difference
-    that only enters the CR1 factor); with no ``leads`` the F statistics are NaN. Returns the
-    placebo F statistics, the placebo coefficients (one row per placebo, one column per entry of
-    ``periods``), whether the regions were enumerated, and how many comparison municipalities
-    were left out of the draw for a missing year.
+    that only enters the CR1 factor); with no ``leads`` the F statistics are NaN.
     """
     is_treated = cells["treated"] == 1
     placebo_cells = cells[~is_treated].reset_index(drop=True)
@@ -911,7 +918,12 @@ def placebo_event_studies(
             stats_f.append(f_stat.f_stat)
         else:
             stats_f.append(float("nan"))
-    return np.array(stats_f), np.array(coefs), enumerated, len(pool) - len(candidates)
+    return PlaceboEventStudies(
+        f_stats=np.array(stats_f),
+        coefs=np.array(coefs),
+        enumerated=enumerated,
+        excluded=len(pool) - len(candidates),
+    )
 
 
 RI_MATCHES = ("municipalities", "persons", "contiguous")
@@ -996,6 +1008,32 @@ def placebo_regions(
     return sets, False
 
 
+def pool_neighbours(pool: list[str], borders: dict[str, set[str]]) -> dict[str, list[str]]:
+    """Each pool municipality -> its neighbours within the pool (``borders``: shared borders,
+    :func:`lmp.geo.neighbours`), sorted."""
+    inside = set(pool)
+    return {code: sorted(set(borders.get(code, ())) & inside) for code in pool}
+
+
+def grow_region(
+    pool: list[str], size: int, near: dict[str, list[str]], rng: np.random.Generator
+) -> list[str] | None:
+    """One region of ``size`` neighbouring municipalities, in the order they were added.
+
+    Starts from a random municipality of ``pool`` and adds a random neighbour of the region so far
+    (``near``: :func:`pool_neighbours`) until it has ``size``; ``None`` when the start's connected
+    part of the pool is smaller. Draws one integer from ``rng`` for the start and one for each
+    municipality added, so a given generator state always grows the same region.
+    """
+    region = [pool[int(rng.integers(len(pool)))]]
+    while len(region) < size:
+        frontier = sorted({n for code in region for n in near[code]} - set(region))
+        if not frontier:
+            return None
+        region.append(frontier[int(rng.integers(len(frontier)))])
+    return region
+
+
 def contiguous_placebo_regions(
     pool: list[str],
     size: int,
@@ -1020,20 +1058,14 @@ def contiguous_placebo_regions(
     it matches how a contiguous region is put together, not an exact permutation distribution.)
     """
     rng = np.random.default_rng(seed)
-    inside = set(pool)
-    near = {code: sorted(borders.get(code, set()) & inside) for code in pool}
+    near = pool_neighbours(pool, borders)
     seen: set[tuple[str, ...]] = set()
     sets: list[list[str]] = []
     for _ in range(200 * reps):
-        region = [pool[int(rng.integers(len(pool)))]]
-        while len(region) < size:
-            frontier = sorted({n for code in region for n in near[code]} - set(region))
-            if not frontier:
-                break
-            region.append(frontier[int(rng.integers(len(frontier)))])
-        key = tuple(sorted(region))
-        if len(region) < size or key in seen:
+        region = grow_region(pool, size, near, rng)
+        if region is None or tuple(sorted(region)) in seen:
             continue
+        key = tuple(sorted(region))
         ratio = sum(persons[m] for m in region) / target_persons
         if 1 / factor <= ratio <= factor:
             seen.add(key)

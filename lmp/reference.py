@@ -6,7 +6,7 @@ This module only reads and checks them; it knows nothing of models, notebooks or
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -69,6 +69,38 @@ _REQUIRED = {
     ],
 }
 
+# The languages the reference text can be read in: English (the catalogues themselves) and Dutch.
+LANGUAGES = ("en", "nl")
+
+
+@dataclass(frozen=True)
+class Translated:
+    """The free-text columns of one catalogue that lmp translates, and how a row is keyed.
+
+    The translation of catalogue ``name`` lives in ``<name>_<language>.csv`` with the key columns
+    and one column ``<column>_<language>`` per translated column, nothing else.
+    """
+
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+
+
+# Free text shown in the reports; names, codes, numbers and sources are not translated.
+TRANSLATED = {
+    "proeftuinen": Translated(
+        key=("slug",),
+        columns=(
+            "region",
+            "lead_insurer",
+            "partners",
+            "interventions",
+            "notes",
+            "target_ages_basis",
+        ),
+    ),
+    "proeftuin_members": Translated(key=("proeftuin", "gemeente_code"), columns=("note",)),
+}
+
 
 def _read(name: str, reference_dir: Path) -> pd.DataFrame:
     path = Path(reference_dir) / f"{name}.csv"
@@ -83,10 +115,12 @@ def _read(name: str, reference_dir: Path) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Reference:
-    """The four catalogues, checked against each other.
+    """The catalogues, checked against each other, and lmp's Dutch translation of their free text.
 
     Attributes are pandas DataFrames with string columns, except ``proeftuinen.start_year`` (int)
-    and the numeric bounds of ``outcomes``.
+    and the numeric bounds of ``outcomes``. The DataFrames hold the English catalogues as they
+    are; :meth:`proeftuin` and :meth:`members_of` give a row in another language
+    (``translations``, read from ``proeftuinen_nl.csv`` and ``proeftuin_members_nl.csv``).
     """
 
     proeftuinen: pd.DataFrame
@@ -96,6 +130,8 @@ class Reference:
     agesex: pd.DataFrame  # sex x age class segments of the open data (segments_agesex.csv)
     members: pd.DataFrame = None  # proeftuin_members.csv: membership, confidence, partial, source
     ancestors: dict = None  # code -> every earlier code it was formed from (gemeente_changes.csv)
+    # language -> catalogue name -> its translated columns (English names), indexed by the key
+    translations: dict = None
 
     @property
     def known_codes(self) -> set[str]:
@@ -103,13 +139,40 @@ class Reference:
         codes = set(self.gemeenten["gemeente_code"]) | set(self.ancestors or {})
         return codes.union(*(self.ancestors or {}).values())
 
-    def proeftuin(self, slug: str) -> pd.Series:
-        """The row of one proeftuin; raises :class:`CatalogueError` for an unknown slug."""
+    def proeftuin(self, slug: str, language: str = "en") -> pd.Series:
+        """The row of one proeftuin; raises :class:`CatalogueError` for an unknown slug.
+
+        ``language`` ``nl``: the free-text columns (``TRANSLATED["proeftuinen"]``) hold lmp's
+        Dutch translation (``proeftuinen_nl.csv``); every other column, names and sources
+        included, is the catalogue's own. ``en`` (default): the catalogue row unchanged.
+        """
         rows = self.proeftuinen[self.proeftuinen["slug"] == slug]
         if rows.empty:
             known = ", ".join(self.proeftuinen["slug"])
             raise CatalogueError(f"unknown proeftuin '{slug}'; known: {known}")
-        return rows.iloc[0]
+        return self._in_language(rows, "proeftuinen", language).iloc[0]
+
+    def members_of(self, slug: str, language: str = "en") -> pd.DataFrame:
+        """The rows of ``proeftuin_members.csv`` of one proeftuin, in catalogue order, with the
+        ``note`` in ``language`` (``nl``: lmp's translation, ``proeftuin_members_nl.csv``)."""
+        self.proeftuin(slug)
+        rows = self.members[self.members["proeftuin"] == slug]
+        return self._in_language(rows, "proeftuin_members", language).reset_index(drop=True)
+
+    def _in_language(self, rows: pd.DataFrame, name: str, language: str) -> pd.DataFrame:
+        """``rows`` of catalogue ``name`` with its translated columns in ``language``.
+
+        Assumes the translations were checked on loading (every key present), so a lookup
+        cannot miss; a Reference built without translations has English only."""
+        if language not in LANGUAGES:
+            raise ValueError(f"unknown language {language!r}; lmp writes {', '.join(LANGUAGES)}")
+        if language == "en":
+            return rows
+        if not self.translations or name not in self.translations.get(language, {}):
+            raise CatalogueError(f"no {language} translation of {name}.csv was loaded")
+        spec = TRANSLATED[name]
+        text = self.translations[language][name].reindex(_key_index(rows, spec.key))
+        return rows.assign(**{c: text[c].to_numpy() for c in spec.columns})
 
     def target_segments(self, slug: str) -> list[str]:
         """The segment codes that make up a proeftuin's target group."""
@@ -214,6 +277,112 @@ def _check(ref: Reference) -> None:
             )
 
 
+def _translation(name: str, english: pd.DataFrame, language: str, reference_dir: Path):
+    """lmp's translation of catalogue ``name`` into ``language``: its free-text columns under
+    their English names, indexed by the catalogue's key.
+
+    The file ``<name>_<language>.csv`` is required and must match ``english`` exactly: the key
+    columns plus ``<column>_<language>`` for each translated column; every key of the catalogue
+    once and no other; a translation wherever the English cell holds text, and none where it is
+    empty. Anything else raises :class:`CatalogueError` naming the file, column and row (rows
+    count from 1, the first after the header; the editor's line is one more).
+    """
+    spec = TRANSLATED[name]
+    path = Path(reference_dir) / f"{name}_{language}.csv"
+    if not path.exists():
+        raise CatalogueError(f"{path}: translation of {name}.csv is missing")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    wanted = [*spec.key, *(f"{c}_{language}" for c in spec.columns)]
+    _check_translation_columns(path, list(frame.columns), wanted)
+    frame = frame.set_index(_key_index(frame, spec.key))
+    english = english.set_index(_key_index(english, spec.key))
+    _check_translation_keys(path, frame.index, english.index, spec.key)
+    source = english.reindex(frame.index)
+    for column in spec.columns:
+        _check_translation_cells(path, frame[f"{column}_{language}"], source[column], column)
+    frame = frame[[f"{c}_{language}" for c in spec.columns]]
+    frame.columns = list(spec.columns)
+    return frame
+
+
+def _key_index(frame: pd.DataFrame, key: tuple[str, ...]) -> pd.Index:
+    """The rows' keys: a plain index for one key column, a MultiIndex for several."""
+    if len(key) == 1:
+        return pd.Index(frame[key[0]], name=key[0])
+    return pd.MultiIndex.from_frame(frame[list(key)])
+
+
+def _translations(ref: Reference, reference_dir: Path) -> dict[str, dict[str, pd.DataFrame]]:
+    """language -> catalogue -> lmp's translation of its free text (:func:`_translation`).
+
+    Only Dutch is translated. Assumes ``ref`` passed :func:`_check` (unique keys)."""
+    english = {"proeftuinen": ref.proeftuinen, "proeftuin_members": ref.members}
+    return {
+        "nl": {name: _translation(name, english[name], "nl", reference_dir) for name in TRANSLATED}
+    }
+
+
+def _check_translation_columns(path: Path, found: list[str], wanted: list[str]) -> None:
+    """The columns of a translation file are exactly ``wanted``."""
+    missing = [c for c in wanted if c not in found]
+    if missing:
+        raise CatalogueError(f"{path}: missing column(s) {', '.join(missing)}")
+    extra = [c for c in found if c not in wanted]
+    if extra:
+        raise CatalogueError(
+            f"{path}: unexpected column(s) {', '.join(extra)}; expected {', '.join(wanted)}"
+        )
+
+
+def _key_text(key: object, names: tuple[str, ...]) -> str:
+    """A row key for a message: ``slug 'x'`` or ``proeftuin 'x', gemeente_code 'GM0001'``."""
+    values = key if isinstance(key, tuple) else (key,)
+    return ", ".join(f"{n} '{v}'" for n, v in zip(names, values, strict=True))
+
+
+def _check_translation_keys(
+    path: Path, found: pd.Index, wanted: pd.Index, names: tuple[str, ...]
+) -> None:
+    """Every key of the catalogue exactly once in the translation, and no other key."""
+    column = ", ".join(names)
+    for row, key in enumerate(found, start=1):
+        if found[: row - 1].isin([key]).any():
+            raise CatalogueError(
+                f"{path}: column {column}, row {row}: {_key_text(key, names)} twice"
+            )
+        if not wanted.isin([key]).any():
+            raise CatalogueError(
+                f"{path}: column {column}, row {row}: {_key_text(key, names)} is not in the "
+                "English catalogue"
+            )
+    absent = [key for key in wanted if not found.isin([key]).any()]
+    if absent:
+        raise CatalogueError(
+            f"{path}: column {column}: no row for {_key_text(absent[0], names)}"
+            + (f" (and {len(absent) - 1} more)" if len(absent) > 1 else "")
+        )
+
+
+def _check_translation_cells(
+    path: Path, translated: pd.Series, english: pd.Series, column: str
+) -> None:
+    """A translation exactly where the English cell (``column``) holds text."""
+    names = tuple(translated.index.names)
+    header = translated.name
+    for row, (key, text) in enumerate(translated.items(), start=1):
+        has_text, has_english = bool(text.strip()), bool(english.loc[key].strip())
+        if has_english and not has_text:
+            raise CatalogueError(
+                f"{path}: column {header}, row {row} ({_key_text(key, names)}): empty, but "
+                f"the English {column} is not"
+            )
+        if has_text and not has_english:
+            raise CatalogueError(
+                f"{path}: column {header}, row {row} ({_key_text(key, names)}): a translation "
+                f"of an empty English {column}"
+            )
+
+
 def _with_corop(gemeenten: pd.DataFrame, reference_dir: Path) -> pd.DataFrame:
     """``gemeenten`` with the COROP region of each municipality (``corop``, ``corop_name``) from
     ``corop.csv``, checked: every municipality exactly once, codes ``CRxx``, one name per code,
@@ -272,7 +441,8 @@ def _ancestors(reference_dir: Path) -> dict[str, set[str]]:
 
 @lru_cache(maxsize=4)
 def load_reference(reference_dir: Path = REFERENCE_DIR) -> Reference:
-    """Read and cross-check the catalogues in ``reference_dir`` (cached per directory)."""
+    """Read and cross-check the catalogues in ``reference_dir`` (cached per directory), and
+    lmp's Dutch translations of their free text, which are required and must match them."""
     proeftuinen = _read("proeftuinen", reference_dir)
     proeftuinen["start_year"] = proeftuinen["start_year"].astype(int)
     outcomes = _read("outcomes", reference_dir)
@@ -302,4 +472,4 @@ def load_reference(reference_dir: Path = REFERENCE_DIR) -> Reference:
         ancestors=_ancestors(reference_dir),
     )
     _check(ref)
-    return ref
+    return replace(ref, translations=_translations(ref, reference_dir))

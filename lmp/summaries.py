@@ -62,10 +62,16 @@ def _segment_catalogue(data: Dataset, ref: Reference) -> pd.DataFrame:
     return ref.agesex if data.scheme == "agesex" else ref.segments
 
 
-def members_table(slug: str, ref: Reference | None = None) -> pd.DataFrame:
-    """The proeftuin's municipalities with the confidence of each membership and its source."""
+def members_table(slug: str, ref: Reference | None = None, language: str = "en") -> pd.DataFrame:
+    """The proeftuin's municipalities with the confidence of each membership and its reason.
+
+    ``note`` is in ``language``: the English of ``proeftuin_members.csv``, or for ``nl`` lmp's
+    translation (``proeftuin_members_nl.csv``). Names and the codes ``confidence`` (``sourced``,
+    ``inferred``) and ``partial`` (``yes``, ``no``) stay as in the catalogue in every language:
+    the report translates them when it shows them (``lmp.report.tables.VALUES``).
+    """
     ref = ref or load_reference()
-    rows = ref.members[ref.members["proeftuin"] == slug]
+    rows = ref.members_of(slug, language)
     return rows[["gemeente_code", "name", "confidence", "partial", "note"]].reset_index(drop=True)
 
 
@@ -78,13 +84,21 @@ def _confidence_words(confidence: str, language: str) -> str:
     return CONFIDENCE_NL.get(confidence, confidence)
 
 
+# What the profile says when a proeftuin has no source at all.
+NONE_FOUND = {"en": "none found", "nl": "geen gevonden"}
+
+
 def profile(slug: str, ref: Reference | None = None, language: str = "en") -> pd.DataFrame:
     """The reference facts about one proeftuin, field by field, with its municipalities.
 
-    The field names stay English (a report translates them); segment names are in ``language``
-    (``en`` or ``nl``); the free text of the reference data (partners, notes) is English."""
+    The field names stay English (a report translates them). In ``language`` (``en`` or ``nl``):
+    the segment names, the status, and the free text of the reference data (region, lead
+    insurer, partners, interventions, notes, the basis of the target ages), which for ``nl`` is
+    lmp's translation (``data/reference/proeftuinen_nl.csv``), not sourced text. Names,
+    provinces, municipality names and the sources are the catalogue's own in both languages.
+    """
     ref = ref or load_reference()
-    row = ref.proeftuin(slug)
+    row = ref.proeftuin(slug, language)
     names = ref.gemeenten.set_index("gemeente_code").loc[ref.municipalities(slug), "name"]
     segments = ref.segments.set_index("code")[f"label_{language}"]
     target_ages = row.get("target_ages", "")
@@ -101,7 +115,7 @@ def profile(slug: str, ref: Reference | None = None, language: str = "en") -> pd
         "Interventions": row["interventions"],
         "Confidence in these facts": _confidence_words(row["confidence"], language),
         "Notes": row["notes"],
-        "Sources": row["source"] or "none found",
+        "Sources": row["source"] or NONE_FOUND[language],
     }
     return pd.DataFrame({"field": list(fields), "value": list(fields.values())})
 

@@ -35,7 +35,6 @@ from lmp import meta, plots, summaries
 from lmp.contract import load_data
 from lmp.reference import load_reference
 from lmp.report import appendix, sentences, tables
-from lmp.report.tables import unit_text
 
 if Path.cwd().name == "notebooks":  # opened in Jupyter: paths are relative to the project root
     os.chdir("..")
@@ -45,7 +44,7 @@ results = summaries.collect_results(outputs_root, proeftuinen, ref)
 summaries.write_table(results, f"{output_dir}/tables/all_results.csv")
 headline = ref.outcome(headline_outcome)
 label = headline[f"label_{language}"]
-unit = unit_text(headline["unit"], language)
+unit = sentences.unit_text(headline["unit"], language, short=True)  # for figure axes
 
 
 def figure(fig, name, show=True):
@@ -308,7 +307,7 @@ for outcome in sorted(set(results["outcome"]) - {headline_outcome}):
     fig = plots.forest_figure(
         results[results["outcome"] == outcome],
         other[f"label_{language}"],
-        unit_text(other["unit"], language),
+        sentences.unit_text(other["unit"], language, short=True),
         data.synthetic,
         language=language,
     )

@@ -39,7 +39,6 @@ from lmp.contract import load_data
 from lmp.files import file_sha256
 from lmp.reference import load_reference
 from lmp.report import appendix, sentences, tables
-from lmp.report.tables import unit_text
 
 if Path.cwd().name == "notebooks":  # opened in Jupyter: paths are relative to the project root
     os.chdir("..")
@@ -49,7 +48,7 @@ info = ref.proeftuin(proeftuin)
 start_year = int(info["start_year"])
 headline = ref.outcome(headline_outcome)
 label = headline[f"label_{language}"]
-unit = unit_text(headline["unit"], language)
+unit = sentences.unit_text(headline["unit"], language, short=True)  # for figure axes
 real = data.scheme == "agesex"  # the open data: sex x age classes, insured-years as weights
 outcomes = outcomes or summaries.analysable_outcomes(data, proeftuin, ref)
 goals = ["cost_total", "good_health", "avoidable_admission"]
@@ -124,6 +123,7 @@ display(
             breakdown=numbers.breakdown if real else None,
             language=language,
             pretrend_placebos=primary_study.pretrend_ri_placebos,
+            largest_pre=sentences.largest_pre_coefficient(primary_study),
         )
     )
 )
@@ -157,13 +157,16 @@ summaries.write_table(
 # Wat de openbare bronnen over deze proeftuin zeggen. Feiten die niet bevestigd konden worden, zijn
 # als zodanig gemarkeerd in de referentiedata (`data/reference/proeftuinen.csv`); of een gemeente
 # bij de proeftuin hoort, is ofwel door een bron genoemd, ofwel door lmp afgeleid uit de
-# beschrijving van de regio.
+# beschrijving van de regio. De vrije tekst (partners, interventies, toelichting) is door lmp
+# vertaald uit de Engelse referentiedata (`data/reference/proeftuinen_nl.csv`).
 
 # %%
 table(summaries.profile(proeftuin, ref, language), ["field", "value"], "profile")
 table(
-    summaries.members_table(proeftuin, ref).rename(columns={"name": "municipality"}),
-    ["gemeente_code", "municipality", "confidence", "partial", "note"],
+    summaries.members_table(proeftuin, ref, language).rename(
+        columns={"name": "municipality", "note": "member_note"}
+    ),
+    ["gemeente_code", "municipality", "confidence", "partial", "member_note"],
     "members",
 )
 
@@ -228,7 +231,7 @@ for code in trend_outcomes:
         fig = plots.trend_figure(
             trend,
             f"{outcome[f'label_{language}']}{how}",
-            unit_text(outcome["unit"], language),
+            sentences.unit_text(outcome["unit"], language, short=True),
             start_year,
             data.synthetic,
             language=language,

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
 
 from lmp.contract import WHOLE_YEAR_COLUMNS
 from lmp.reference import load_reference
+from lmp.report.numbers import NBSP
 
 PROEFTUIN = "vitaal-vechtdal"  # two municipalities, start year 2014
 
@@ -74,3 +77,10 @@ def robustness_rows(rows) -> pd.DataFrame:
             for c, e, p, n in rows
         ]
     )
+
+
+def nb(text: str) -> str:
+    """``text`` with the no-break spaces lmp writes, so a test can spell them as plain spaces:
+    after ``€`` (``"€ 82"``) and between a number and the unit after it (``"1,2 procentpunt"``)."""
+    text = text.replace("€ ", "€" + NBSP)
+    return re.sub(r"(\d) (?=percentage point|procentpunt)", r"\1" + NBSP, text)

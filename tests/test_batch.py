@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import importlib
 import json
 import os
 import shutil
@@ -241,6 +242,26 @@ def test_the_unclean_scan_knows_urls_from_paths_and_reads_png_chunks(tmp_path):
     chunk = b"tEXtCreation Time\x002024"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + len(chunk[4:]).to_bytes(4, "big") + chunk + b"\0" * 4)
     assert render.unclean(png, "a.png") == ["a.png: PNG text 'Creation Time'"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "run at 2024-05-01T12:00:00.1Z",
+        "run at 2024-05-01 12:00",
+        "kernel 1b2c3d4e-aaaa-4bbb-8ccc-0123456789ab",
+        "read from /work/lmp/data.csv",
+        "read from C:\\Users\\me\\data.csv",
+        "read from D:\\\\data\\x.csv",
+    ],
+)
+def test_every_unclean_match_contains_the_part_the_quick_scan_looks_for(text):
+    normalise = importlib.import_module(
+        "lmp.render.normalise"
+    )  # the package has a function of that name
+    hits = [p for p in normalise._NEEDS if p.search(text)]
+    assert hits and all(normalise._NEEDS[p].search(text) for p in hits)
+    assert normalise._text_problems(text, "x", [])
 
 
 def test_a_kernel_that_fails_to_start_is_retried_once(tmp_path, monkeypatch):

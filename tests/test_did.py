@@ -227,10 +227,9 @@ def test_placebo_pretrend_f_equals_statsmodels_on_relabelled_individual_rows(
     rel_years = sorted(study_cells["year"].unique() - start)
     periods = [k for k in rel_years if k != -1]
     leads = [j for j, k in enumerate(periods) if k < -1]
-    placebo_f, _, _, excluded = did.placebo_event_studies(
-        study_cells, design, start, periods, leads, 999, 4
-    )
-    assert excluded == 0
+    placebos = did.placebo_event_studies(study_cells, design, start, periods, leads, 999, 4)
+    placebo_f = placebos.f_stats
+    assert placebos.excluded == 0
     for region, f_stat in list(zip(regions, placebo_f, strict=True))[:4]:
         inside = frame["gemeente_code"].isin(region)
         names = [f"k{k}" for k in periods]
@@ -285,9 +284,9 @@ def test_pretrend_placebos_can_match_the_region_on_persons(cells):
     start = int(ref.proeftuin(PROEFTUIN)["start_year"])
     periods = [k for k in sorted(study_cells["year"].unique() - start) if k != -1]
     leads = [j for j, k in enumerate(periods) if k < -1]
-    tight, _, _, _ = did.placebo_event_studies(
+    tight = did.placebo_event_studies(
         study_cells, "target", start, periods, leads, 999, 2, match="persons", factor=1.2
-    )
+    ).f_stats
     regions, _ = did.placebo_regions(
         pool, 2, 999, 2, sizes.to_dict(), float(sizes[treated].sum()), factor=1.2
     )

@@ -299,9 +299,10 @@ def test_a_strong_differential_trend_is_caught_and_the_robust_interval_covers_th
     cells = base.assign(treated=base["gemeente_code"].isin(region).astype(int))
     cells["D"] = cells["treated"] * cells["post"]
     periods = [-3, -2, 0, 1, 2, 3, 4]
-    placebo_f, coefs, _, _ = did.placebo_event_studies(
+    placebos = did.placebo_event_studies(
         cells, "population", 2014, periods, [0, 1], 199, 1, "contiguous"
     )
+    placebo_f, coefs = placebos.f_stats, placebos.coefs
 
     def study_with(slope: float) -> did.EventStudyResult:
         shifted = cells.copy()

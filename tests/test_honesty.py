@@ -457,6 +457,22 @@ def test_contiguous_placebo_regions_are_connected_matched_distinct_and_repeatabl
     assert none == []
 
 
+def test_grow_region_grows_connected_regions_and_says_when_it_cannot():
+    # a path a - b - c and an island d
+    near = {"a": ["b"], "b": ["a", "c"], "c": ["b"], "d": []}
+    pool = ["a", "b", "c", "d"]
+    grown = [did.grow_region(pool, 3, near, np.random.default_rng(seed)) for seed in range(40)]
+    whole = [sorted(r) for r in grown if r is not None]
+    assert whole and all(r == ["a", "b", "c"] for r in whole)
+    assert any(r is None for r in grown)  # started on the island
+    first = did.grow_region(pool, 2, near, np.random.default_rng(3))
+    assert first == did.grow_region(pool, 2, near, np.random.default_rng(3))
+    assert did.pool_neighbours(["a", "c"], {"a": {"b", "c"}, "c": {"a"}}) == {
+        "a": ["c"],
+        "c": ["a"],
+    }
+
+
 # --- item 13: published tables do not depend on the processor's summation order ----------------
 
 

@@ -8,8 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from lmp import summaries
 from lmp.reference import load_reference
-from lmp.report import numbers, tables
+from lmp.report import numbers, sentences, tables
+from tests.conftest import nb
 
 
 def results_frame() -> pd.DataFrame:
@@ -33,7 +35,7 @@ def cells(html: str) -> list[tuple[str, str]]:
 def test_numbers_follow_the_language():
     assert numbers.number(1234567.891, 2, "en") == "1,234,567.89"
     assert numbers.number(1234567.891, 2, "nl") == "1.234.567,89"
-    assert numbers.euro(-3.4, "en") == "-€3" and numbers.euro(-3.4, "nl") == "€ -3"
+    assert numbers.euro(-3.4, "en") == "-€3" and numbers.euro(-3.4, "nl") == nb("€ -3")
     assert numbers.p_value(2.97e-100, "en") == "< 0.001"
     assert numbers.p_value(0.0213, "nl") == "0,021"
     assert numbers.number(-1e-13, 2) == "0.00"  # noise is zero, never -0.00
@@ -112,6 +114,40 @@ def test_one_unit_for_every_row_goes_into_the_headers():
         results_frame(), ["outcome", "estimate"], "nl", "u", ref=load_reference()
     ).to_html()
     assert "Schatting (€ per verzekerdenjaar)" in html
+
+
+@pytest.mark.parametrize(
+    "language, header", [("en", "(share of persons (0/1))"), ("nl", "(aandeel personen (0/1))")]
+)
+def test_a_share_outcome_has_its_unit_in_the_headers_in_the_language(language, header):
+    frame = results_frame().assign(outcome="good_health")
+    html = tables.format_table(
+        frame, ["outcome", "estimate"], language, "s", ref=load_reference()
+    ).to_html()
+    assert header in html
+    assert tables.header("estimate", language, "share of persons (0/1)").endswith(header)
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_designs_have_one_name_for_sentences_tables_and_figures(language):
+    for code in ("population", "target", "triple"):
+        words = sentences.design_words(code, language)
+        assert tables.VALUES["design"][code][numbers.LANGUAGES.index(language)] == words
+        assert tables.design_words(code, language) == words
+        assert sentences.design_label(code, language) == words[0].upper() + words[1:]
+    frame = pd.DataFrame({"design": ["triple"], "estimate": [1.0]})
+    html = tables.format_table(frame, ["design", "estimate"], language, "d").to_html()
+    assert f">{sentences.design_words('triple', language)}</td>" in html
+    assert "(" in sentences.design_words("triple", language)  # target - non-target, in both
+
+
+def test_html_cells_and_csv_tables_keep_plain_numbers(tmp_path):
+    html = tables.format_table(results_frame(), ["design", "estimate"], "nl", "p").to_html()
+    assert numbers.NBSP not in html and "€" not in html.split("<tbody>")[1]
+    path = tmp_path / "results.csv"
+    summaries.write_table(results_frame(), path)
+    text = path.read_text(encoding="utf-8")
+    assert "81.8837" in text and "€" not in text and numbers.NBSP not in text
 
 
 @pytest.mark.parametrize("real", [True, False])

@@ -13,7 +13,7 @@ import pytest
 
 from lmp import summaries
 from lmp.report import sentences
-from tests.conftest import robustness_rows
+from tests.conftest import nb, robustness_rows
 
 LANGUAGES = ("en", "nl")
 
@@ -68,14 +68,20 @@ def test_the_answer_verdict_is_chosen_by_the_ri_numbers(row, verdict):
         (
             RISE,
             "nl",
-            ["stegen", "met € 82 meer", "p = 0,001", "aantoonbaar verschil", "€ 35 tot € 129"],
+            [
+                "stegen",
+                nb("met € 82 meer"),
+                "p = 0,001",
+                "aantoonbaar verschil",
+                nb("€ 35 tot € 129"),
+            ],
             ["niet aantoonbaar", "daalden"],
         ),
         (FALL, "en", ["fell by €40", "-€80 to -€1", "p = 0.050"], ["No detectable", "rose"]),
         (
             FALL,
             "nl",
-            ["daalden", "met € 40 meer", "€ -80 tot € -1", "aantoonbaar"],
+            ["daalden", nb("met € 40 meer"), nb("€ -80 tot € -1"), "aantoonbaar"],
             ["niet aantoonbaar", "stegen"],
         ),
         (
@@ -87,7 +93,11 @@ def test_the_answer_verdict_is_chosen_by_the_ri_numbers(row, verdict):
         (
             NONE,
             "nl",
-            ["niet aantoonbaar", "ongeveer € 50 per verzekerdenjaar of groter", "dat nul bevat"],
+            [
+                "niet aantoonbaar",
+                nb("ongeveer € 50 per verzekerdenjaar of groter"),
+                "dat nul bevat",
+            ],
             ["stegen", "daalden"],
         ),
         (
@@ -170,7 +180,7 @@ def test_the_summary_opens_with_the_answer_chosen_by_the_numbers(row, en, nl, nl
 @pytest.mark.parametrize(
     "row, en, nl",
     [
-        (NONE, "about €50 per insured-year or larger", "ongeveer € 50 per verzekerdenjaar"),
+        (NONE, "about €50 per insured-year or larger", nb("ongeveer € 50 per verzekerdenjaar")),
         (UNBOUNDED, "could not have detected any effect", "geen enkel effect kunnen aantonen"),
         (
             _primary(12.0, 0.3, -30, 54, mde=float("nan")),
@@ -217,7 +227,7 @@ def test_the_summary_states_the_pre_trend_verdict(pretrend, placebos, verdict, e
             [(PRIMARY_CHOICE, 81.9, 0.001, ""), (CRUDE, 110.0, 0.01, "")],
             "holds",
             ["the verdict **holds** under all 1 other", "(estimate €110)"],
-            ["het oordeel **blijft staan** onder alle 1 andere", "(schatting € 110)"],
+            ["het oordeel **blijft staan** onder alle 1 andere", nb("(schatting € 110)")],
             ["**changes**", "**verandert**"],
         ),
         (  # breaks: not detectable within the province
@@ -336,12 +346,113 @@ def test_a_detectable_answer_says_whether_it_survives_a_correction_for_nine(p, e
     _check(dutch[2], ["**Hoe zeker:**", "niet bij 5%"])
 
 
+def _event_study(pre: dict[int, float], post: dict[int, float], reference: int = -1):
+    """An event study's coefficients by relative year, the reference year at 0."""
+    rows = [*pre.items(), (reference, 0.0), *post.items()]
+    table = pd.DataFrame(rows, columns=["rel_year", "estimate"])
+    return SimpleNamespace(table=table, reference_year=reference)
+
+
+def test_the_largest_pre_start_coefficient_is_read_from_the_event_study():
+    study = _event_study({-3: 20.0, -2: -95.5}, {0: 70.0, 1: 120.0})
+    assert sentences.largest_pre_coefficient(study) == 95.5
+    assert sentences.largest_pre_coefficient(_event_study({}, {0: 70.0})) is None
+    assert sentences.largest_pre_coefficient(None) is None
+
+
+@pytest.mark.parametrize(
+    "largest, estimate, verdict",
+    [
+        (95.5, 81.9, "as large"),
+        (81.9, 81.9, "as large"),
+        (45.0, -40.2, "as large"),
+        (20.0, 81.9, "smaller"),
+        (30.0, -40.2, "smaller"),
+        (None, 81.9, "not available"),
+        (float("nan"), 81.9, "not available"),
+        (20.0, float("nan"), "not available"),
+    ],
+)
+def test_the_pre_start_size_verdict_compares_absolute_values(largest, estimate, verdict):
+    assert sentences.pre_size_verdict(largest, estimate) == verdict
+
+
+@pytest.mark.parametrize(
+    "row, largest, en, nl, absent",
+    [
+        (  # larger than the estimate
+            RISE,
+            95.5,
+            [
+                "already as large as the estimate",
+                "(largest |coefficient| before 2014: €96, against an estimate of €82)",
+                "may reflect differences that were there before",
+            ],
+            [
+                "al minstens even groot als de schatting",
+                nb("(grootste |coëfficiënt| vóór 2014: € 96, tegenover een schatting van € 82)"),
+                "kan verschillen weerspiegelen",
+            ],
+            ["smaller than", "kleiner dan"],
+        ),
+        (  # as large as the estimate
+            RISE,
+            81.9,
+            ["already as large as the estimate", "€82, against an estimate of €82"],
+            ["al minstens even groot", nb("€ 82, tegenover een schatting van € 82")],
+            ["smaller than", "kleiner dan"],
+        ),
+        (  # a fall: compared in absolute value
+            FALL,
+            45.0,
+            ["already as large as the estimate", "€45, against an estimate of -€40"],
+            ["al minstens even groot", nb("€ 45, tegenover een schatting van € -40")],
+            ["smaller than", "kleiner dan"],
+        ),
+        (  # smaller than the estimate
+            RISE,
+            20.0,
+            ["smaller than the estimate", "before 2014: €20, against an estimate of €82)."],
+            ["kleiner dan de schatting", nb("vóór 2014: € 20, tegenover een schatting van € 82).")],
+            ["already as large", "may reflect", "minstens even groot", "weerspiegelen"],
+        ),
+        (  # no event study
+            RISE,
+            None,
+            [],
+            [],
+            ["|coefficient|", "|coëfficiënt|", "yearly differences", "verschillen per jaar"],
+        ),
+    ],
+)
+def test_the_summary_says_whether_the_years_before_the_start_were_as_large_as_the_estimate(
+    row, largest, en, nl, absent
+):
+    unit = "EUR per insured-year"
+    english = _bullets(sentences.summary_text(row, "X", unit, 0.3, largest_pre=largest))
+    dutch = _bullets(
+        sentences.summary_text(row, "X", unit, 0.3, language="nl", largest_pre=largest)
+    )
+    without = _bullets(sentences.summary_text(row, "X", unit, 0.3))
+    assert len(english) == len(dutch) == len(without)  # said in the pre-trend bullet
+    line_en = [b for b in english if b.startswith("- **Trends before the start:**")]
+    line_nl = [b for b in dutch if b.startswith("- **Trends vóór de start:**")]
+    assert len(line_en) == len(line_nl) == 1
+    _check(line_en[0], ["no evidence that the trends differed", *en], absent)
+    _check(line_nl[0], ["geen aanwijzing", *nl], absent)
+
+
 def test_a_share_outcome_is_told_in_percentage_points_not_euros():
     row = _primary(0.012, 0.01, 0.004, 0.02, mde=0.006, adjust="none")
-    english = sentences.summary_text(row, "X", "share of persons (0/1)", 0.4)
-    dutch = sentences.summary_text(row, "X", "share of persons (0/1)", 0.4, language="nl")
-    _check(english, ["1.2 percentage points", "0.4 percentage points to 2.0 percentage points"])
-    _check(dutch, ["1,2 procentpunt", "aandeel personen (0/1)"], ["€"])
+    unit = "share of persons (0/1)"
+    english = sentences.summary_text(row, "X", unit, 0.4, largest_pre=0.02)
+    dutch = sentences.summary_text(row, "X", unit, 0.4, language="nl", largest_pre=0.02)
+    _check(
+        english, [nb("1.2 percentage points"), nb("0.4 percentage points to 2.0 percentage points")]
+    )
+    _check(english, [nb("before 2014: 2.0 percentage points, against an estimate of 1.2")])
+    _check(dutch, [nb("1,2 procentpunt"), "aandeel personen (0/1)"], ["€"])
+    _check(dutch, [nb("vóór 2014: 2,0 procentpunt, tegenover een schatting van 1,2 procentpunt")])
 
 
 def test_a_language_lmp_does_not_write_is_refused():
@@ -351,14 +462,27 @@ def test_a_language_lmp_does_not_write_is_refused():
         sentences.limits_real("fr")
 
 
-def test_units_have_dutch_names():
-    assert sentences.unit_text("EUR per insured-year", "nl") == "euro per verzekerdenjaar"
+def test_units_have_a_prose_and_a_short_form_in_both_languages():
+    unit = "EUR per insured-year"
+    assert sentences.unit_text(unit) == "euros per insured-year"
+    assert sentences.unit_text(unit, "nl") == "euro per verzekerdenjaar"
+    assert sentences.unit_text(unit, short=True) == "€ per insured-year"
+    assert sentences.unit_text(unit, "nl", short=True) == "€ per verzekerdenjaar"
     assert sentences.unit_text("share of persons (0/1)", "nl") == "aandeel personen (0/1)"
-    assert sentences.unit_text("EUR per insured-year") == "EUR per insured-year"
+    assert sentences.unit_text("km", "nl") == "km"  # a unit lmp has no words for: as it is
+    with pytest.raises(ValueError, match="unknown language"):
+        sentences.unit_text(unit, "de")
+
+
+def test_every_catalogue_unit_has_both_forms_in_both_languages():
     from lmp.reference import load_reference
 
-    for unit in set(load_reference().outcomes["unit"]):
-        assert sentences.unit_text(unit, "nl") != unit, unit
+    for unit in sorted(set(load_reference().outcomes["unit"])):
+        assert unit in sentences.UNITS, f"{unit!r} of outcomes.csv has no words"
+        for short in (False, True):
+            english = sentences.unit_text(unit, "en", short=short)
+            dutch = sentences.unit_text(unit, "nl", short=short)
+            assert english and dutch and dutch != english, (unit, short)
 
 
 # --- the synthesis ------------------------------------------------------------------------------
@@ -443,6 +567,63 @@ def test_the_synthesis_summary_follows_raw_and_holm_p_values(p_ri, estimates, un
     assert 4 <= len(english) == len(dutch) <= 6
     _check("\n".join(english), en)
     _check("\n".join(dutch), nl)
+
+
+@pytest.mark.parametrize(
+    "p_ri, unbounded, en, nl, absent",
+    [
+        (  # every one judged: counted over all
+            [0.001, 0.5, 0.9],
+            (),
+            ["**Answer:** 1 of 3 proeftuinen shows"],
+            ["**Antwoord:** bij 1 van de 3 proeftuinen is"],
+            ["could judge", "kon "],
+        ),
+        (  # one cannot be judged, none detectable among the others
+            [0.3, 0.5, 1.0],
+            (2,),
+            [
+                "could judge 2 of the 3 proeftuinen (the other 1: see *Cannot be judged* below)",
+                "none of those 2 proeftuinen shows a detectable change",
+            ],
+            [
+                "kon 2 van de 3 proeftuinen beoordelen (de andere 1: zie *Niet te beoordelen*",
+                "bij geen van die 2 proeftuinen is",
+            ],
+            ["none of the 3", "geen van de 3"],
+        ),
+        (  # two cannot be judged, one of the judged detectable
+            [0.001, 0.5, 1.0, 1.0],
+            (2, 3),
+            ["could judge 2 of the 4 proeftuinen", "1 of those 2 proeftuinen shows", "R0 (€80"],
+            ["kon 2 van de 4 proeftuinen beoordelen", "bij 1 van die 2 proeftuinen is vóór"],
+            ["1 of 4", "1 van de 4"],
+        ),
+        (  # a detectable change counts as judged, whatever its interval
+            [0.001, 0.5, 1.0],
+            (0, 2),
+            ["could judge 2 of the 3 proeftuinen", "1 of those 2 proeftuinen shows"],
+            ["kon 2 van de 3 proeftuinen beoordelen", "bij 1 van die 2 proeftuinen"],
+            ["**Cannot be judged:** R0", "**Niet te beoordelen:** R0"],
+        ),
+        (  # none can be judged
+            [1.0, 1.0],
+            (0, 1),
+            ["could judge none of the 2 proeftuinen", "no change in the primary outcome"],
+            ["kon geen van de 2 proeftuinen beoordelen", "geen verandering in de primaire"],
+            ["even before", "zelfs zonder"],
+        ),
+    ],
+)
+def test_the_synthesis_summary_counts_among_the_proeftuinen_inference_could_judge(
+    p_ri, unbounded, en, nl, absent
+):
+    table = _across(p_ri, None, unbounded)
+    english = _bullets(sentences.synthesis_summary_text(table))
+    dutch = _bullets(sentences.synthesis_summary_text(table, "nl"))
+    assert 4 <= len(english) == len(dutch) <= 6
+    _check(english[0], en, absent)
+    _check(dutch[0], nl, absent)
 
 
 # --- pre-trends, sensitivity, reconciliation ------------------------------------------------------
@@ -548,7 +729,7 @@ def test_reconciliation_words_follow_the_numbers(numbers, en, nl):
     english = sentences.reconciliation_text(numbers, "EUR per insured-year", 1.0)
     dutch = sentences.reconciliation_text(numbers, "EUR per insured-year", 1.0, "nl")
     _check(english, [en])
-    _check(dutch, [nl, "€ "])
+    _check(dutch, [nl, nb("€ ")])
     assert ("differ by" in english) == (en != "agree")
     assert ("komen overeen" in dutch) == (en == "agree")
 
@@ -577,7 +758,7 @@ def _dilution(visible=True, ri=20.0, cr1=10.0):
         (
             _dilution(True),
             ["would see it", "**€20 per insured-year**", "20.0%"],
-            ["wel zien", "**€ 20 per verzekerdenjaar**", "20,0%"],
+            ["wel zien", nb("**€ 20 per verzekerdenjaar**"), "20,0%"],
             ["**not**"],
         ),
         (_dilution(False), ["would **not** see it"], ["zou het **niet** zien"], []),
@@ -585,7 +766,7 @@ def _dilution(visible=True, ri=20.0, cr1=10.0):
             _dilution(False, ri=np.inf),
             ["could **not** see an effect of any size"],
             ["**geen** effect van welke omvang ook"],
-            ["€inf", "€ inf"],
+            ["€inf", "€ inf", nb("€ inf")],
         ),
         (_dilution(True, cr1=5.0), ["too optimistic"], ["te optimistisch"], []),
         (_dilution(True, cr1=30.0), ["not smaller here"], ["hier niet kleiner"], []),
@@ -789,7 +970,7 @@ def test_pooling_words_in_both_languages():
         (
             [(PRIMARY_CHOICE, 80.0, 0.001, ""), (CRUDE, 110.0, 0.01, ""), (PROVINCE, 55, 0.11, "")],
             ["a detectable difference, **changes** under 1 of 2", "€55 to €110"],
-            ["een aantoonbaar verschil, **verandert** onder 1 van de 2", "€ 55 en € 110"],
+            ["een aantoonbaar verschil, **verandert** onder 1 van de 2", nb("€ 55 en € 110")],
         ),
         (
             [
@@ -892,7 +1073,11 @@ def _sample(language: str) -> list[str]:
         sentences.summary_text(tiny, "X", "EUR per insured-year", 1e-9, table, 1e-8, language),
         sentences.summary_text(NONE, "X", "EUR per insured-year", 0.3, table, 2.5, language),
         sentences.summary_text(UNBOUNDED, "X", "EUR per insured-year", 0.9, None, 0.0, language),
+        sentences.summary_text(tiny, "X", "EUR", 0.3, language=language, largest_pre=2e-12),
+        sentences.summary_text(RISE, "X", "EUR", 0.3, language=language, largest_pre=3e-9),
         sentences.synthesis_summary_text(across, language),
+        sentences.synthesis_summary_text(_across([1e-30, 0.9, 1.0], None, (2,)), language),
+        sentences.synthesis_summary_text(_across([1.0], None, (0,)), language),
         sentences.primary_across_text(across, language),
         sentences.robustness_text(table, language=language),
         sentences.reconciliation_text(numbers, "EUR per insured-year", 1e-15, language),

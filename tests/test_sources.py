@@ -402,3 +402,38 @@ def test_merger_table_is_consistent():
     moves = forward_map(classification_at(date(2011, 1, 1)), classification_at(date(2020, 1, 1)))
     assert set(code for code, _ in moves.values()) == classification_at(date(2020, 1, 1)).codes
     assert np.all([code.startswith("GM") for code in moves])
+
+
+def _walk_date_by_date(source, target):
+    """An independent oracle for forward_map: apply the reorganisations one date at a time."""
+    changes = load_changes()
+    steps = changes[(changes["date"] > source.valid_from) & (changes["date"] <= target.valid_from)]
+    result = {}
+    for code in source.names:
+        current, notes = code, []
+        for day, rows in steps.groupby("date", sort=True):
+            mine = rows[rows["old_code"] == current]
+            if mine.empty:
+                continue
+            if (mine["kind"] == "split").any():
+                best = mine[mine["largest"] == "yes"].iloc[0]
+                notes.append(
+                    f"{best['old_name']} split on {day.isoformat()}: counted whole in "
+                    f"{best['new_name']} (largest share)"
+                )
+            else:
+                best = mine.iloc[0]
+                notes.append(
+                    f"{best['old_name']} merged into {best['new_name']} on {day.isoformat()}"
+                )
+            current = best["new_code"]
+        result[code] = (current, "; ".join(notes))
+    return result
+
+
+@pytest.mark.parametrize("target_year", [2019, 2020, 2021])
+def test_forward_map_equals_a_walk_date_by_date(target_year):
+    target = classification_at(date(target_year, 1, 1))
+    for year in range(2010, target_year + 1):
+        source = classification_at(date(year, 1, 1))
+        assert forward_map(source, target) == _walk_date_by_date(source, target), year

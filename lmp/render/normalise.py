@@ -31,6 +31,14 @@ _ABSOLUTE_PATH = re.compile(
     r"(?<![\w./:+%-])(/(home|root|tmp|Users|var|private|work|mnt|opt|srv|usr)/[^\s\"'<>]*"
     r"|[A-Za-z]:\\\\?[A-Za-z][^\s\"'<>]*)"
 )
+# Literal-led parts every match of the patterns above contains: Python's re scans for these ten
+# times faster, so a file is searched with a full pattern only when its part occurs (``lmp check``
+# reads some 40 MB of reports).
+_NEEDS = {
+    _TIMESTAMP: re.compile(r"-\d{2}-\d{2}[T ]\d{2}:"),
+    _UUID: re.compile(r"-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-"),
+    _ABSOLUTE_PATH: re.compile(r"/(home|root|tmp|Users|var|private|work|mnt|opt|srv|usr)/|:\\"),
+}
 _DATA_URI = re.compile(r"data:[\w/+.-]+;base64,[A-Za-z0-9+/=\s\\n]+")
 _PNG_VOLATILE_KEYS = {b"Creation Time", b"date:create", b"date:modify", b"date:timestamp"}
 
@@ -99,14 +107,19 @@ def to_html(nb, title: str, language: str = "en") -> str:
     return body
 
 
+def _search(pattern: re.Pattern, text: str) -> re.Match | None:
+    """``pattern.search(text)``, skipped when the part every match contains (``_NEEDS``) is absent."""
+    return pattern.search(text) if _NEEDS[pattern].search(text) else None
+
+
 def _text_problems(text: str, where: str, forbidden: list[str]) -> list[str]:
     text = _DATA_URI.sub("data:", text)
     found = []
     for pattern, what in [(_TIMESTAMP, "timestamp"), (_UUID, "kernel or session id")]:
-        match = pattern.search(text)
+        match = _search(pattern, text)
         if match:
             found.append(f"{where}: {what} '{match.group(0)}'")
-    match = _ABSOLUTE_PATH.search(text)
+    match = _search(_ABSOLUTE_PATH, text)
     if match:
         found.append(f"{where}: absolute path '{match.group(0)[:60]}'")
     for value in forbidden:

@@ -291,7 +291,7 @@ zorg die in de loop van de periode naar de Zvw is overgeheveld (geriatrische rev
 2013, langdurige ggz en verpleging en verzorging in 2015, eerstelijnsverblijf in 2018), zodat de
 maat over 2011–2018 vergelijkbaar is, met één bekende breuk: eerstelijnsverblijf valt vanaf 2017
 onder de Zvw, maar Vektis geeft het pas vanaf 2018 een eigen kolom; in 2017 zit het in de kolom
-overige kosten, die `cost_total` meetelt (landelijk ongeveer € 15 per verzekerdenjaar, vooral bij
+overige kosten, die `cost_total` meetelt (landelijk ongeveer €\u00a015 per verzekerdenjaar, vooral bij
 ouderen). Elk rapport toont daarom ook de primaire schatting op alleen 2011–2016. De andere uitkomstmaten zijn sectoren: medisch-specialistische
 zorg, farmacie, huisartsenzorg met en zonder de kolom MDZ (multidisciplinaire zorg voor chronisch
 zieken, pas vanaf 2015 een eigen kolom) en ggz. Verpleging en verzorging valt pas vanaf 2015 onder

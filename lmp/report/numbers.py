@@ -5,7 +5,8 @@ Every function takes ``language`` (``"en"`` or ``"nl"``) and returns text. Missi
 NaN) become an en dash; values within :data:`NOISE` of zero print as zero, so floating-point
 noise (``1e-13``) never shows as a number; p-values below 0.001 print as ``< 0.001`` (never in
 scientific notation). Only ASCII hyphen-minus is used for negative numbers, so what a reader
-copies from a report parses as a number.
+copies from a report parses as a number. A sign or unit written apart from its number (the Dutch
+``€ 82``) is joined to it by :data:`NBSP`, so a line never ends between them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ LANGUAGES = ("en", "nl")
 MISSING = "\u2013"  # en dash
 NOISE = 1e-9
 P_FLOOR = 0.001
+NBSP = "\u00a0"  # no-break space: between a number and the sign or unit written apart from it
 
 
 def check_language(language: str) -> str:
@@ -67,11 +69,12 @@ def integer(value: float | None, language: str = "en") -> str:
 
 
 def euro(value: float | None, language: str = "en", digits: int = 0) -> str:
-    """An amount in euros: ``€82`` and ``-€3`` in English, ``€ 82`` and ``€ -3`` in Dutch."""
+    """An amount in euros: ``€82`` and ``-€3`` in English, ``€ 82`` and ``€ -3`` in Dutch, the
+    Dutch space a :data:`NBSP` (the sign never ends a line without its number)."""
     if is_missing(value):
         return MISSING
     if check_language(language) == "nl":
-        return f"€ {number(value, digits, language)}"
+        return f"€{NBSP}{number(value, digits, language)}"
     text = number(abs(float(value)), digits, language)
     negative = float(value) < 0 and text != number(0, digits, language)
     return f"-€{text}" if negative else f"€{text}"
@@ -96,8 +99,9 @@ def p_value(p: float | None, language: str = "en", digits: int = 3) -> str:
 def interval(
     low: float | None, high: float | None, language: str = "en", digits: int = 0, money: bool = True
 ) -> str:
-    """A 95% interval ``€12 to €152`` (Dutch ``€ 12 tot € 152``); an end that does not exist
-    (missing or infinite) makes the whole interval "unbounded" in words."""
+    """A 95% interval ``€12 to €152`` (Dutch ``€ 12 tot € 152``, each amount as :func:`euro`
+    writes it); an end that does not exist (missing or infinite) makes the whole interval
+    "unbounded" in words."""
     ends = [low, high]
     if any(is_missing(end) or math.isinf(float(end)) for end in ends):
         return "unbounded" if language == "en" else "onbegrensd"

@@ -9,8 +9,8 @@ the branch is chosen by a small pure function of the numbers (``answer_verdict``
 :func:`lmp.summaries.robustness_verdict`), so wording and statistics can be reviewed apart.
 
 Numbers go through :mod:`lmp.report.numbers` (the language's decimal mark and thousands
-separator, ``€ 82`` in Dutch, p-values as ``< 0.001``, never scientific notation, never
-floating-point noise). Dutch follows the terms of the Dutch sources: zorgkosten per
+separator, ``€ 82`` in Dutch with a no-break space, p-values as ``< 0.001``, never scientific
+notation, never floating-point noise). Dutch follows the terms of the Dutch sources: zorgkosten per
 verzekerdenjaar, doelgroep, proeftuin, vergelijkingsgemeenten, randomisatie-inferentie,
 95%-betrouwbaarheidsinterval, synthetische controle, trendverschil.
 """
@@ -27,6 +27,7 @@ from lmp import summaries
 from lmp.inference import significant
 from lmp.report.numbers import (
     MISSING,
+    NBSP,
     NOISE,
     check_language,
     euro,
@@ -40,27 +41,50 @@ from lmp.report.numbers import (
 
 # --- words that several sentences share ------------------------------------------------------
 
-# The outcome units of data/reference/outcomes.csv (and the short forms tests and notebooks pass).
-UNITS_NL = {
-    "EUR per insured-year": "euro per verzekerdenjaar",
-    "share of persons (0/1)": "aandeel personen (0/1)",
-    "share of persons": "aandeel personen",
-    "EUR": "euro",
-    "euro": "euro",
-    "insured-years": "verzekerdenjaren",
-    "persons": "personen",
+EURO_UNIT = "EUR per insured-year"  # the unit of the cost outcomes
+
+# Every outcome unit of data/reference/outcomes.csv (and the short forms tests and notebooks
+# pass), in words: ``prose`` for sentences, ``short`` for table headers and figure axes, each in
+# English and Dutch. The one dictionary of units: :func:`unit_text` reads it for both.
+UNITS = {
+    EURO_UNIT: {
+        "prose": {"en": "euros per insured-year", "nl": "euro per verzekerdenjaar"},
+        "short": {"en": "€ per insured-year", "nl": "€ per verzekerdenjaar"},
+    },
+    "share of persons (0/1)": {
+        "prose": {"en": "share of persons (0/1)", "nl": "aandeel personen (0/1)"},
+        "short": {"en": "share of persons (0/1)", "nl": "aandeel personen (0/1)"},
+    },
+    "share of persons": {
+        "prose": {"en": "share of persons", "nl": "aandeel personen"},
+        "short": {"en": "share of persons", "nl": "aandeel personen"},
+    },
+    "EUR": {
+        "prose": {"en": "euros", "nl": "euro"},
+        "short": {"en": "€", "nl": "€"},
+    },
+    "euro": {
+        "prose": {"en": "euros", "nl": "euro"},
+        "short": {"en": "€", "nl": "€"},
+    },
+    "insured-years": {
+        "prose": {"en": "insured-years", "nl": "verzekerdenjaren"},
+        "short": {"en": "insured-years", "nl": "verzekerdenjaren"},
+    },
+    "persons": {
+        "prose": {"en": "persons", "nl": "personen"},
+        "short": {"en": "persons", "nl": "personen"},
+    },
 }
 
-DESIGN_LABELS = {
-    "en": {
-        "population": "Whole population",
-        "target": "Target group",
-        "triple": "Triple difference (target - non-target)",
-    },
-    "nl": {
-        "population": "Hele bevolking",
-        "target": "Doelgroep",
-        "triple": "Drievoudig verschil (doelgroep - niet-doelgroep)",
+# The three designs in words (lower case; :func:`design_label` capitalises): the one source for
+# sentences, table cells (:data:`lmp.report.tables.VALUES`) and figure titles.
+DESIGNS = {
+    "population": {"en": "whole population", "nl": "hele bevolking"},
+    "target": {"en": "target group", "nl": "doelgroep"},
+    "triple": {
+        "en": "triple difference (target - non-target)",
+        "nl": "drievoudig verschil (doelgroep - niet-doelgroep)",
     },
 }
 
@@ -135,17 +159,30 @@ def _en(language: str) -> bool:
     return check_language(language) == "en"
 
 
-def unit_text(unit: str, language: str = "en") -> str:
-    """An outcome's unit in the language (``"EUR per insured-year"`` is ``"euro per
-    verzekerdenjaar"`` in Dutch); a unit without a translation is returned as it is."""
-    if _en(language):
+def unit_text(unit: str, language: str = "en", short: bool = False) -> str:
+    """An outcome's unit in words in the language: for prose (``"EUR per insured-year"`` is
+    ``"euros per insured-year"``, Dutch ``"euro per verzekerdenjaar"``) or, with ``short``, for a
+    table header or a figure axis (``"€ per verzekerdenjaar"``). A unit not in :data:`UNITS` is
+    returned as it is."""
+    words = UNITS.get(unit)
+    if words is None:
+        check_language(language)
         return unit
-    return UNITS_NL.get(unit, unit)
+    return words["short" if short else "prose"][check_language(language)]
+
+
+def design_words(design: str, language: str = "en") -> str:
+    """A design (``population``, ``target``, ``triple``) in words, lower case (``whole
+    population``, ``hele bevolking``); another name is returned as it is."""
+    words = DESIGNS.get(design)
+    return words[check_language(language)] if words else design
 
 
 def design_label(design: str, language: str = "en") -> str:
-    """A design (``population``, ``target``, ``triple``) in words."""
-    return DESIGN_LABELS[check_language(language)].get(design, design)
+    """A design in words as a label, its first letter upper case (``Whole population``); another
+    name is returned as it is."""
+    words = design_words(design, language)
+    return words[:1].upper() + words[1:] if design in DESIGNS else design
 
 
 def choice_label(choice: str, language: str = "en") -> str:
@@ -193,18 +230,19 @@ def _amount(
     value: float, unit: str, language: str, digits: int | None = None, per: bool = True
 ) -> str:
     """An amount of the outcome: ``€82 per insured-year`` (``€ 82 per verzekerdenjaar``), a
-    share as percentage points, anything else as a number with its unit."""
+    share as percentage points, anything else as a number with its unit; the number and the
+    sign or unit right after it are joined by a no-break space (:data:`NBSP`)."""
     kind = _kind(unit)
     if kind == "share":
         shown = number(100 * float(value), 1 if digits is None else digits, language)
-        return f"{shown} {'percentage points' if _en(language) else 'procentpunt'}"
+        return f"{shown}{NBSP}{'percentage points' if _en(language) else 'procentpunt'}"
     digits = _digits(value) if digits is None else digits
     if kind == "money":
         text = euro(value, language, digits)
         if per and "per insured-year" in unit:
             text += " per insured-year" if _en(language) else " per verzekerdenjaar"
         return text
-    return f"{number(value, digits, language)} {unit_text(unit, language)}"
+    return f"{number(value, digits, language)}{NBSP}{unit_text(unit, language)}"
 
 
 def _range(low: float, high: float, unit: str, language: str, digits: int | None = None) -> str:
@@ -591,7 +629,8 @@ def _outcome_words(unit: str, adjusted: bool, language: str) -> str:
         return "zorgkosten per verzekerdenjaar" + (
             " (gecorrigeerd voor leeftijd en geslacht)" if adjusted else ""
         )
-    return f"the outcome ({unit})" if en else f"de uitkomst ({unit_text(unit, language)})"
+    words = unit_text(unit, language)
+    return f"the outcome ({words})" if en else f"de uitkomst ({words})"
 
 
 def _ri_interval(row, unit: str, language: str) -> str:
@@ -1566,9 +1605,10 @@ def synthesis_summary_text(primary_table: pd.DataFrame, language: str = "en") ->
     """The one-screen summary that opens the synthesis report (Markdown, 4-6 bullets).
 
     ``primary_table`` has one row per proeftuin with ``name, estimate, ci_ri_low, ci_ri_high,
-    p_ri, p_ri_holm`` (and ``alpha``; 0.05 when absent): how many proeftuinen show a detectable
-    primary effect by randomization inference, before and after Holm's correction across them,
-    in which direction, which cannot be judged, and the range of the estimates.
+    p_ri, p_ri_holm`` (and ``alpha``; 0.05 when absent): how many proeftuinen randomization
+    inference could judge (a finite interval, or a detectable change), how many of those show a
+    detectable primary effect before and after Holm's correction across them, in which
+    direction, which cannot be judged, and the range of the estimates.
     """
     en = _en(language)
     table = primary_table.reset_index(drop=True)
@@ -1583,29 +1623,8 @@ def synthesis_summary_text(primary_table: pd.DataFrame, language: str = "en") ->
     undecided = table[[not f for f in finite]]
     undecided = undecided[~undecided.index.isin(raw.index)]
     bullets = []
-    # (1) before correction
-    if raw.empty:
-        bullets.append(
-            f"**Answer:** none of the {total} proeftuinen shows a detectable change in the "
-            f"primary outcome (cost per insured-year, whole population) by randomization "
-            f"inference at {level}, even before any correction for testing {total} regions."
-            if en
-            else f"**Antwoord:** bij geen van de {total} proeftuinen is met "
-            f"randomisatie-inferentie bij {level} een verandering in de primaire uitkomst "
-            "(zorgkosten per verzekerdenjaar, hele bevolking) aantoonbaar, zelfs zonder "
-            f"correctie voor het toetsen van {total} regio's."
-        )
-    else:
-        bullets.append(
-            f"**Answer:** {len(raw)} of {total} proeftuinen {'shows' if len(raw) == 1 else 'show'} a detectable change in the "
-            "primary outcome (cost per insured-year, whole population) by randomization "
-            f"inference at {level} before correction: {_listing(raw, language, True)}."
-            if en
-            else f"**Antwoord:** bij {len(raw)} van de {total} proeftuinen is vóór correctie met "
-            f"randomisatie-inferentie bij {level} een verandering in de primaire uitkomst "
-            f"(zorgkosten per verzekerdenjaar, hele bevolking) aantoonbaar: "
-            f"{_listing(raw, language, True)}."
-        )
+    # (1) before correction, among those randomization inference could judge
+    bullets.append(_synthesis_answer(raw, total - len(undecided), total, level, language))
     # (2) after Holm
     if raw.empty:
         after = (
@@ -1702,6 +1721,65 @@ def synthesis_summary_text(primary_table: pd.DataFrame, language: str = "en") ->
     return "\n".join(f"- {b}" for b in bullets)
 
 
+def _synthesis_answer(raw: pd.DataFrame, judged: int, total: int, level: str, language: str) -> str:
+    """The first bullet of :func:`synthesis_summary_text`: how many of the ``judged`` proeftuinen
+    (those with a finite randomization-inference interval, or a detectable change) of ``total``
+    show a detectable change (``raw``) before any correction; when not every one could be
+    judged, it says so and counts among the judged only."""
+    en = _en(language)
+    outcome = (
+        "the primary outcome (cost per insured-year, whole population)"
+        if en
+        else "de primaire uitkomst (zorgkosten per verzekerdenjaar, hele bevolking)"
+    )
+    if judged == 0:
+        return (
+            f"**Answer:** randomization inference could judge none of the {total} proeftuinen: "
+            "none has enough comparable placebo regions for a finite interval, so no change in "
+            f"{outcome} could be detectable."
+            if en
+            else f"**Antwoord:** randomisatie-inferentie kon geen van de {total} proeftuinen "
+            "beoordelen: geen heeft genoeg vergelijkbare placeboregio's voor een eindig "
+            f"betrouwbaarheidsinterval, dus kon geen verandering in {outcome} aantoonbaar zijn."
+        )
+    n = len(raw)
+    if judged == total:
+        among = f"{n} of {total}" if en else f"{n} van de {total}"
+        none = f"none of the {total}" if en else f"geen van de {total}"
+        could = ""
+    else:
+        among = f"{n} of those {judged}" if en else f"{n} van die {judged}"
+        none = f"none of those {judged}" if en else f"geen van die {judged}"
+        rest = total - judged
+        could = (
+            f"randomization inference could judge {judged} of the {total} proeftuinen (the "
+            f"other {rest}: see *Cannot be judged* below); "
+            if en
+            else f"randomisatie-inferentie kon {judged} van de {total} proeftuinen beoordelen "
+            f"(de andere {rest}: zie *Niet te beoordelen* hieronder); "
+        )
+    if raw.empty:
+        return (
+            f"**Answer:** {could}{none} proeftuinen shows a detectable change in {outcome} by "
+            f"randomization inference at {level}, even before any correction for testing "
+            f"{total} regions."
+            if en
+            else f"**Antwoord:** {could}bij {none} proeftuinen is met randomisatie-inferentie "
+            f"bij {level} een verandering in {outcome} aantoonbaar, zelfs zonder correctie voor "
+            f"het toetsen van {total} regio's."
+        )
+    listing = _listing(raw, language, True)
+    return (
+        f"**Answer:** {could}{among} proeftuinen {'shows' if n == 1 else 'show'} a detectable "
+        f"change in {outcome} by randomization inference at {level} before correction: "
+        f"{listing}."
+        if en
+        else f"**Antwoord:** {could}bij {among} proeftuinen is vóór correctie met "
+        f"randomisatie-inferentie bij {level} een verandering in {outcome} aantoonbaar: "
+        f"{listing}."
+    )
+
+
 def pooling_text(
     pooled: pd.DataFrame, apart: pd.DataFrame, confidence: list[str], language: str = "en"
 ) -> str:
@@ -1784,6 +1862,7 @@ def summary_text(
     breakdown: float | None = None,
     language: str = "en",
     pretrend_placebos: int | None = None,
+    largest_pre: float | None = None,
 ) -> str:
     """The one-screen summary that opens a proeftuin report: a Markdown list of 4-8 bullets.
 
@@ -1796,6 +1875,10 @@ def summary_text(
     overturn it; and what the primary analysis is. Every branch is chosen by the numbers.
     ``pretrend_placebos``: the placebo regions behind ``pretrend_p`` (the event study's; default
     the DiD's ``ri_placebos``), which decide whether the pre-trend test can reject at all.
+    ``largest_pre``: the largest absolute event-study coefficient before the start
+    (:func:`largest_pre_coefficient`); the pre-trend bullet then says whether the yearly
+    differences before the start were already as large as the estimate
+    (:func:`pre_size_verdict`). None: no event study, nothing said.
     """
     en = _en(language)
     alpha = float(primary["alpha"]) if "alpha" in primary else 0.05
@@ -1914,6 +1997,7 @@ def summary_text(
             else "geen toets op trendverschil (niet uitgevoerd, of geen jaar vóór het "
             "referentiejaar)."
         )
+    words += _pre_size_words(largest_pre, row["estimate"], unit, start, language)
     bullets.append(f"**{head}:** {words}")
     # (d) robustness to the design choices
     if robustness is not None and len(robustness):
@@ -1936,6 +2020,60 @@ def summary_text(
         "voordat de rapporten met echte gegevens werden gemaakt (geen geregistreerd analyseplan)."
     )
     return "\n".join(f"- {b}" for b in bullets)
+
+
+def largest_pre_coefficient(study) -> float | None:
+    """The largest absolute coefficient of an event study (:class:`lmp.did.EventStudyResult`)
+    in the years before its reference year (the reference year itself is 0 by construction);
+    None without an event study or without such a year."""
+    if study is None:
+        return None
+    table = study.table
+    before = table["rel_year"] < study.reference_year
+    pre = table.loc[before, "estimate"].astype(float).dropna()
+    return float(pre.abs().max()) if len(pre) else None
+
+
+def pre_size_verdict(largest_pre: float | None, estimate: float | None) -> str:
+    """How the event study's years before the start compare with the estimate: ``"as large"``
+    (the largest absolute pre-start coefficient is at least the absolute estimate: the estimate
+    is no larger than differences already there before), ``"smaller"``, or ``"not available"``
+    (no event study, or a missing number)."""
+    if largest_pre is None or is_missing(largest_pre) or is_missing(estimate):
+        return "not available"
+    return "as large" if float(largest_pre) >= abs(float(estimate)) else "smaller"
+
+
+def _pre_size_words(
+    largest_pre: float | None, estimate: float, unit: str, start: int | None, language: str
+) -> str:
+    """The sentence :func:`pre_size_verdict` chooses, with a leading space ("" when there is
+    nothing to compare)."""
+    verdict = pre_size_verdict(largest_pre, estimate)
+    if verdict == "not available":
+        return ""
+    en = _en(language)
+    largest = _amount(largest_pre, unit, language, per=False)
+    shown = _amount(estimate, unit, language, per=False)
+    if en:
+        before = f"before {start}" if start is not None else "before the start"
+        compared = f"(largest |coefficient| {before}: {largest}, against an estimate of {shown})"
+        if verdict == "as large":
+            return (
+                f" Before the start the yearly differences were already as large as the "
+                f"estimate {compared}: the estimate may reflect differences that were there before."
+            )
+        return (
+            f" The yearly differences before the start were smaller than the estimate {compared}."
+        )
+    before = f"vóór {start}" if start is not None else "vóór de start"
+    compared = f"(grootste |coëfficiënt| {before}: {largest}, tegenover een schatting van {shown})"
+    if verdict == "as large":
+        return (
+            f" Vóór de start waren de verschillen per jaar al minstens even groot als de schatting "
+            f"{compared}: de schatting kan verschillen weerspiegelen die er vóór de start al waren."
+        )
+    return f" De verschillen per jaar vóór de start waren kleiner dan de schatting {compared}."
 
 
 def _robustness_bullet(table: pd.DataFrame, alpha: float, language: str) -> str:

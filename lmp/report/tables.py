@@ -51,12 +51,6 @@ class Column:
     digits: int = 0
 
 
-EURO_UNIT = "EUR per insured-year"
-UNIT_WORDS = {
-    "en": {EURO_UNIT: "€ per insured-year"},
-    "nl": {EURO_UNIT: "€ per verzekerdenjaar"},
-}
-
 COLUMNS: dict[str, Column] = {
     # keys and labels
     "field": Column("Field", "Kenmerk"),
@@ -68,6 +62,7 @@ COLUMNS: dict[str, Column] = {
     "confidence": Column("Membership", "Aansluiting"),
     "partial": Column("Partial", "Gedeeltelijk"),
     "note": Column("Note (English)", "Toelichting (Engels)"),
+    "member_note": Column("Note", "Toelichting (vertaald door lmp)"),
     "status": Column("Status as proeftuin", "Status als proeftuin"),
     "outcome": Column("Outcome", "Uitkomstmaat"),
     "design": Column("Design", "Opzet"),
@@ -164,11 +159,8 @@ INTERVALS = {
 
 # Category values translated for display (the CSVs keep the English codes).
 VALUES = {
-    "design": {
-        "target": ("target group", "doelgroep"),
-        "population": ("whole population", "hele bevolking"),
-        "triple": ("triple difference", "drievoudig verschil"),
-    },
+    # the designs' words are those of the sentences (one source)
+    "design": {code: (words["en"], words["nl"]) for code, words in sentences.DESIGNS.items()},
     "adjust": {"none": ("none (crude)", "geen (ruw)"), "agesex": ("age-sex", "leeftijd-geslacht")},
     "target": {"yes": ("yes", "ja")},
     "partial": {"yes": ("yes", "ja"), "no": ("no", "nee")},
@@ -201,8 +193,8 @@ VALUES = {
         "Interventions": ("Interventions", "Interventies"),
         "Confidence in these facts": ("Confidence in these facts", "Zekerheid over deze feiten"),
         "Notes": (
-            "Notes (English, from the reference data)",
-            "Toelichting (Engels, uit de referentiedata)",
+            "Notes (from the reference data)",
+            "Toelichting (uit de referentiedata, vertaald door lmp)",
         ),
         "Sources": ("Sources", "Bronnen"),
     },
@@ -216,13 +208,8 @@ def _lang(language: str) -> int:
     return numbers.LANGUAGES.index(numbers.check_language(language))
 
 
-def unit_text(unit: str, language: str) -> str:
-    """A catalogue unit for a header (``EUR per insured-year`` -> ``€ per verzekerdenjaar``)."""
-    return UNIT_WORDS[numbers.check_language(language)].get(unit, unit)
-
-
 def _is_euro(unit: str | None) -> bool:
-    return unit is None or unit == EURO_UNIT
+    return unit is None or unit == sentences.EURO_UNIT
 
 
 def _effect(value: object, unit: str | None, language: str) -> tuple[str, int]:
@@ -287,11 +274,12 @@ def _cell(frame: pd.DataFrame, i: int, name: str, language: str, units) -> tuple
 
 
 def header(name: str, language: str, unit: str | None = None) -> str:
-    """The header of a column, with the unit for estimate columns when the table has one unit."""
+    """The header of a column, with the unit for estimate columns when the table has one unit
+    (its short form: :func:`lmp.report.sentences.unit_text`)."""
     spec = COLUMNS[name]
     text = spec.en if language == "en" else spec.nl
     if unit is not None and spec.kind in ("effect", "interval"):
-        text = f"{text} ({unit_text(unit, language)})"
+        text = f"{text} ({sentences.unit_text(unit, language, short=True)})"
     return text
 
 
@@ -385,8 +373,9 @@ def format_table(
 
 
 def design_words(design: str, language: str) -> str:
-    """A design's name for a reader (``population`` -> ``whole population`` / ``hele bevolking``)."""
-    return VALUES["design"][design][_lang(language)]
+    """A design's name for a reader (``population`` -> ``whole population`` / ``hele bevolking``),
+    as :func:`lmp.report.sentences.design_words` writes it."""
+    return sentences.design_words(design, language)
 
 
 def standardisation_words(standardise: bool, real: bool, language: str) -> str:
@@ -418,7 +407,7 @@ def study_label(study, language: str) -> str:
         how = "age-sex adjusted" if adjusted else "crude"
     else:
         how = "gecorrigeerd voor leeftijd en geslacht" if adjusted else "ruw"
-    return f"{design_words(study.design, language).capitalize()} ({how})"
+    return f"{sentences.design_label(study.design, language)} ({how})"
 
 
 def without_uninformative_wcr(frame: pd.DataFrame) -> pd.DataFrame:

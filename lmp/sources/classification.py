@@ -192,46 +192,70 @@ def match_names(
     return found, unknown
 
 
+def _steps(until: date, reference_dir: Path) -> dict[str, tuple[date, str, str]]:
+    """Each code that ceased on or before ``until`` -> (date, where it went, how): whole into the
+    municipality it merged into (or was renamed to); a split one whole to its successor with the
+    largest share."""
+    changes = load_changes(reference_dir)
+    steps = {}
+    for (day, old), rows in changes[changes["date"] <= until].groupby(["date", "old_code"]):
+        if (rows["kind"] == "split").any():
+            best = successor_of_split(rows)
+            note = (
+                f"{best['old_name']} split on {day.isoformat()}: counted whole in "
+                f"{best['new_name']} (largest share)"
+            )
+        else:
+            best = rows.iloc[0]
+            note = f"{best['old_name']} merged into {best['new_name']} on {day.isoformat()}"
+        steps[old] = (day, best["new_code"], note)
+    return steps
+
+
+def forward_moves(
+    classification: Classification, reference_dir: Path = REFERENCE_DIR
+) -> dict[str, tuple[str, str]]:
+    """Every code of ``classification`` or an older one -> (its code in ``classification``, how).
+
+    How is ``''`` for an unchanged municipality, else one note per reorganisation it went through
+    (``'... merged into ... on ...'``, ``'... split on ...: counted whole in ... (largest
+    share)'``), joined by ``'; '``. One walk over the changes serves every older classification: a
+    code follows its reorganisations in date order. Assumes codes are never reused (CBS does not),
+    so a code means the same municipality in every classification it occurs in. Codes of newer
+    classifications, which cannot be moved back, are absent.
+    """
+    steps = _steps(classification.valid_from, reference_dir)
+    codes = set(steps) | {new for _, new, _ in steps.values()} | classification.codes
+    moves = {}
+    for code in sorted(codes):
+        current, notes, last = code, [], date.min
+        while current in steps and steps[current][0] > last:
+            last, current, note = steps[current]
+            notes.append(note)
+        if current in classification.codes:
+            moves[code] = (current, "; ".join(notes))
+    return moves
+
+
 def forward_map(
     source: Classification, target: Classification, reference_dir: Path = REFERENCE_DIR
 ) -> dict[str, tuple[str, str]]:
-    """Each code of ``source`` -> (its code in ``target``, how it got there).
+    """Each code of ``source`` -> (its code in ``target``, how it got there), as
+    :func:`forward_moves` moves it.
 
-    How is ``''`` for an unchanged municipality, else a short note (``'merged into ...'`` or
-    ``'split on ...: whole to ... (largest share)'``). Raises ParameterError when ``target`` is
-    older than ``source``.
+    Raises ParameterError when ``target`` is older than ``source``, CatalogueError when a code of
+    ``source`` does not end in a municipality of ``target`` (a gap in gemeente_changes.csv).
     """
     if target.valid_from < source.valid_from:
         raise ParameterError(
             f"cannot move data of the {source.label} classification back to {target.label}: "
             "choose a classification at least as new as the newest file"
         )
-    changes = load_changes(reference_dir)
-    steps = changes[(changes["date"] > source.valid_from) & (changes["date"] <= target.valid_from)]
-    result = {}
-    for code in source.names:
-        current, notes = code, []
-        for day, rows in steps.groupby("date", sort=True):
-            mine = rows[rows["old_code"] == current]
-            if mine.empty:
-                continue
-            if (mine["kind"] == "split").any():
-                best = successor_of_split(mine)
-                notes.append(
-                    f"{best['old_name']} split on {day.isoformat()}: counted whole in "
-                    f"{best['new_name']} (largest share)"
-                )
-                current = best["new_code"]
-            else:
-                row = mine.iloc[0]
-                notes.append(
-                    f"{row['old_name']} merged into {row['new_name']} on {day.isoformat()}"
-                )
-                current = row["new_code"]
-        if current not in target.names:
-            raise CatalogueError(
-                f"gemeente_changes.csv: {code} of {source.label} ends as {current}, "
-                f"which is not a municipality of {target.label}"
-            )
-        result[code] = (current, "; ".join(notes))
-    return result
+    moves = forward_moves(target, reference_dir)
+    lost = [code for code in source.names if code not in moves]
+    if lost:
+        raise CatalogueError(
+            f"gemeente_changes.csv: {', '.join(lost)} of {source.label} end(s) in no "
+            f"municipality of {target.label}"
+        )
+    return {code: moves[code] for code in source.names}
